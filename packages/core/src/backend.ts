@@ -1,0 +1,63 @@
+/**
+ * Tensor backend selection for the tfjs side (policy gradients and Fisher-vector products).
+ *
+ * - `wasm` (default): @tensorflow/tfjs-backend-wasm, SIMD, deterministic, no native build.
+ * - `cpu`: @tensorflow/tfjs-backend-cpu, plain JavaScript; slower, useful as a cross-check.
+ * - `tensorflow`: @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu (libtensorflow), an optional
+ *   dependency loaded by dynamic import; the install downloads libtensorflow, so it is not bundled.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+
+export const BACKENDS = ['wasm', 'cpu', 'tensorflow'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export class BackendUnavailableError extends Error {}
+
+let active: BackendName | null = null;
+
+async function loadTensorflow(): Promise<void> {
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await import(pkg);
+      return;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw e;
+    }
+  }
+  throw new BackendUnavailableError(
+    "backend 'tensorflow' needs @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (CUDA): npm install @tensorflow/tfjs-node@4.22.0",
+  );
+}
+
+/**
+ * Selects and initializes a backend (idempotent). Call once before building policies; worker
+ * threads call it again in their own realm.
+ */
+export async function initBackend(name: BackendName = 'wasm'): Promise<BackendName> {
+  if (!BACKENDS.includes(name)) {
+    throw new RangeError(`unknown backend "${String(name)}"; valid: ${BACKENDS.join(', ')}`);
+  }
+  if (active === name && tf.getBackend() === name) return name;
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // In Node the .wasm files must be located explicitly: the package's dist folder, with a trailing separator.
+    const main = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(path.dirname(main) + path.sep);
+  } else if (name === 'cpu') {
+    await import('@tensorflow/tfjs-backend-cpu');
+  } else {
+    await loadTensorflow();
+  }
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new BackendUnavailableError(`backend '${name}' failed to initialize`);
+  await tf.ready();
+  active = name;
+  return name;
+}
+
+export function activeBackend(): BackendName | null {
+  return active;
+}

@@ -1,0 +1,79 @@
+/**
+ * The algorithm plugin contract. The runner owns the loop: it creates the policy and envs, calls
+ * `optimizer.iterate(ctx)` once per iteration, and records the metrics every algorithm shares
+ * (env steps, episode returns, timing) from what the plugin sampled through `ctx`. A plugin only
+ * says how to improve the policy.
+ */
+import type { TObject, Static } from '@sinclair/typebox';
+import type { EnvSpec, Env } from './env.js';
+import type { GaussianPolicy } from './policy.js';
+import type { Rng } from './rng.js';
+import type { TrajectoryBatch } from './trajectory.js';
+
+/** JSON-compatible values, for optimizer state checkpoints. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface IterationContext {
+  /** 0-based iteration index. */
+  readonly iteration: number;
+  readonly envSpec: EnvSpec;
+  /** The policy being optimized. Its parameters are the algorithm's to set. */
+  readonly policy: GaussianPolicy;
+  /** A random stream for this iteration only (derived from the trial seed, algorithm and iteration). */
+  readonly rng: Rng;
+  /** Env steps per iteration chosen by the budget (batch size). */
+  readonly stepsPerIteration: number;
+  /**
+   * Rolls out the current policy for whole episodes until at least `minSteps` steps are collected.
+   * Counts toward the iteration's env steps and returns.
+   */
+  sampleTrajectories(minSteps: number): Promise<TrajectoryBatch>;
+  /**
+   * Black-box evaluation for CEM / CMA: the mean undiscounted (or discounted, with `gamma`) return
+   * of `episodes` episodes for each parameter vector. Counts toward env steps and returns.
+   */
+  evaluateParams(
+    candidates: readonly Float64Array[],
+    options: { episodes: number; gamma?: number },
+  ): Promise<Float64Array>;
+  /** A fresh env of the same task, for algorithms that branch from snapshots (vine). */
+  makeEnv(): Promise<Env>;
+}
+
+/** Per-iteration diagnostics a plugin reports beside the shared metrics (e.g. meanKl). */
+export type IterationExtras = Readonly<Record<string, number>>;
+
+export interface Optimizer {
+  iterate(ctx: IterationContext): Promise<IterationExtras>;
+  /** Everything needed to resume exactly (parameters live in the policy, not here). */
+  state(): Json;
+  load(state: Json): void;
+  /** Releases tensors or workers. */
+  dispose?(): void;
+}
+
+export interface PluginDeps {
+  readonly envSpec: EnvSpec;
+  readonly policy: GaussianPolicy;
+  /** A stream for the plugin's one-off randomness at creation (derived from seed and plugin name). */
+  readonly rng: Rng;
+}
+
+export type PresetName = 'smoke' | 'quick' | 'paper';
+
+export interface AlgorithmPlugin<S extends TObject = TObject> {
+  /** Unique, kebab-case: `trpo-single-path`. */
+  readonly name: string;
+  /** One line for `arena list` and reports. */
+  readonly description: string;
+  /** TypeBox schema of the config, with a default and a description for every knob. */
+  readonly configSchema: S;
+  /** Setting overrides per preset (and per task id where a value depends on the task). */
+  readonly presets?: Partial<Record<PresetName, (envId: string) => Partial<Static<S>>>>;
+  create(config: Static<S>, deps: PluginDeps): Optimizer;
+}
+
+/** Identity helper that keeps the config type tied to the schema at the definition site. */
+export function definePlugin<S extends TObject>(plugin: AlgorithmPlugin<S>): AlgorithmPlugin<S> {
+  return plugin;
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { TrajectoryBuilder, discountedReturns } from './trajectory.js';
+
+function build(episodes: { rewards: number[]; terminated: boolean }[]) {
+  const b = new TrajectoryBuilder(1, 1);
+  for (const ep of episodes) {
+    for (const r of ep.rewards) b.push([0], [0], r);
+    b.endEpisode(ep.terminated, !ep.terminated);
+  }
+  return b.build();
+}
+
+describe('discountedReturns', () => {
+  it('equals the brute-force discounted tail sum within each episode', () => {
+    const eps = [
+      { rewards: [1, 2, 3, 4], terminated: true },
+      { rewards: [5, -1, 0.5], terminated: false },
+    ];
+    const batch = build(eps);
+    const gamma = 0.9;
+    const q = discountedReturns(batch, gamma);
+    const expected: number[] = [];
+    for (const ep of eps) {
+      ep.rewards.forEach((_, t) => {
+        let s = 0;
+        for (let k = t; k < ep.rewards.length; k++) s += gamma ** (k - t) * ep.rewards[k]!;
+        expected.push(s);
+      });
+    }
+    expect(Array.from(q)).toHaveLength(expected.length);
+    q.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 12));
+  });
+
+  it('never bootstraps past a termination, and bootstraps a truncation only when asked', () => {
+    const batch = build([
+      { rewards: [1, 1], terminated: true },
+      { rewards: [1, 1], terminated: false },
+    ]);
+    const q = discountedReturns(batch, 0.5, () => 100);
+    expect(q[1]).toBe(1); // terminated: tail is exactly zero
+    expect(q[3]).toBe(1 + 0.5 * 100); // truncated: tail supplied
+    expect(discountedReturns(batch, 0.5)[3]).toBe(1);
+    expect(batch.episodes.map((e) => [e.terminated, e.truncated])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+  });
+
+  it('rejects malformed use', () => {
+    const b = new TrajectoryBuilder(2, 1);
+    expect(() => b.push([0], [0], 1)).toThrow(/expected 2 and 1/);
+    expect(() => b.endEpisode(true, false)).toThrow(/no steps/);
+    b.push([0, 0], [0], 1);
+    expect(() => b.build()).toThrow(/not ended/);
+    expect(() => b.endEpisode(true, true)).toThrow(/exactly one/);
+    expect(() => discountedReturns(build([{ rewards: [1], terminated: true }]), 1.5)).toThrow(/gamma/);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Trajectory batches: flat float64 storage of many episodes, with how each one ended.
+ */
+
+export interface EpisodeInfo {
+  /** Index of the episode's first step in the batch. */
+  readonly start: number;
+  readonly length: number;
+  /** Undiscounted sum of rewards. */
+  readonly return: number;
+  /** Ended by the task (fall): the discounted return after the last step is exactly zero. */
+  readonly terminated: boolean;
+  /** Cut at the horizon (or by the sampler): the task could have gone on. */
+  readonly truncated: boolean;
+}
+
+export interface TrajectoryBatch {
+  readonly obsDim: number;
+  readonly actDim: number;
+  readonly numSteps: number;
+  /** numSteps × obsDim, row-major. */
+  readonly observations: Float64Array;
+  /** numSteps × actDim, row-major: the sampled (pre-clipping) actions. */
+  readonly actions: Float64Array;
+  readonly rewards: Float64Array;
+  readonly episodes: readonly EpisodeInfo[];
+}
+
+/** Builds a batch while stepping; rows are appended one step at a time. */
+export class TrajectoryBuilder {
+  private obs: number[] = [];
+  private act: number[] = [];
+  private rew: number[] = [];
+  private readonly episodes: EpisodeInfo[] = [];
+  private episodeStart = 0;
+  private episodeReturn = 0;
+  private steps = 0;
+
+  constructor(
+    readonly obsDim: number,
+    readonly actDim: number,
+  ) {}
+
+  get numSteps(): number {
+    return this.steps;
+  }
+
+  push(observation: ArrayLike<number>, action: ArrayLike<number>, reward: number): void {
+    if (observation.length !== this.obsDim || action.length !== this.actDim) {
+      throw new RangeError(
+        `TrajectoryBuilder.push: got observation of ${observation.length} and action of ${action.length} entries, expected ${this.obsDim} and ${this.actDim}`,
+      );
+    }
+    for (let i = 0; i < observation.length; i++) this.obs.push(observation[i]!);
+    for (let i = 0; i < action.length; i++) this.act.push(action[i]!);
+    this.rew.push(reward);
+    this.episodeReturn += reward;
+    this.steps++;
+  }
+
+  endEpisode(terminated: boolean, truncated: boolean): void {
+    const length = this.steps - this.episodeStart;
+    if (length === 0) throw new Error('TrajectoryBuilder.endEpisode: the episode has no steps');
+    if (terminated === truncated) {
+      throw new Error('TrajectoryBuilder.endEpisode: exactly one of terminated and truncated must be true');
+    }
+    this.episodes.push({
+      start: this.episodeStart,
+      length,
+      return: this.episodeReturn,
+      terminated,
+      truncated,
+    });
+    this.episodeStart = this.steps;
+    this.episodeReturn = 0;
+  }
+
+  build(): TrajectoryBatch {
+    if (this.episodeStart !== this.steps)
+      throw new Error('TrajectoryBuilder.build: the last episode has not ended');
+    return {
+      obsDim: this.obsDim,
+      actDim: this.actDim,
+      numSteps: this.steps,
+      observations: Float64Array.from(this.obs),
+      actions: Float64Array.from(this.act),
+      rewards: Float64Array.from(this.rew),
+      episodes: this.episodes.slice(),
+    };
+  }
+}
+
+/**
+ * Discounted reward-to-go Q̂_t = Σ_{k=t}^{T-1} γ^{k-t} r_k within each episode — the single-path
+ * Q estimate of §5.1.
+ *
+ * After a termination the tail is exactly zero, so nothing is bootstrapped. At a truncation the
+ * true tail is unknown; by default it is taken as zero too (the paper's estimator has no value
+ * function), which biases Q̂ low over the last ~1/(1-γ) steps before the horizon. Pass
+ * `truncatedTail(episode)` (e.g. a value estimate of the state after the last step) to bootstrap
+ * truncated episodes instead.
+ */
+export function discountedReturns(
+  batch: Pick<TrajectoryBatch, 'rewards' | 'episodes' | 'numSteps'>,
+  gamma: number,
+  truncatedTail?: (episode: EpisodeInfo) => number,
+): Float64Array {
+  if (!(gamma >= 0 && gamma <= 1))
+    throw new RangeError(`discountedReturns: gamma must be in [0, 1], got ${gamma}`);
+  const out = new Float64Array(batch.numSteps);
+  for (const ep of batch.episodes) {
+    let acc = ep.truncated && truncatedTail ? truncatedTail(ep) : 0;
+    for (let t = ep.start + ep.length - 1; t >= ep.start; t--) {
+      acc = batch.rewards[t]! + gamma * acc;
+      out[t] = acc;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,177 @@
+/**
+ * `arena run`: validate everything first (so bad input writes nothing), then run one trial,
+ * appending one JSONL line per iteration to <out>/metrics.jsonl and printing a progress line.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AlgorithmPlugin, BackendName, PresetName } from '@policy-arena/core';
+import { builtinPlugins } from '@policy-arena/algorithms';
+import { defaultEnvRegistry } from '@policy-arena/envs';
+import { UsageError, parseSetting, resolvePluginConfig } from './config.js';
+import { budgetFor } from './presets.js';
+import { runTrial } from './trial.js';
+import type { IterationRecord } from './trial.js';
+
+export interface RawRunOptions {
+  algo: string;
+  env: string;
+  seed: string;
+  preset: PresetName;
+  iterations?: string;
+  batchSize?: string;
+  backend: BackendName;
+  set?: string[];
+  out: string;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+export interface PreparedRun {
+  readonly plugin: AlgorithmPlugin;
+  readonly config: Record<string, unknown>;
+  readonly envId: string;
+  readonly seed: number;
+  readonly preset: PresetName;
+  readonly iterations: number;
+  readonly stepsPerIteration: number;
+  readonly backend: BackendName;
+  readonly outDir: string;
+  readonly quiet: boolean;
+}
+
+export const METRICS_FILE = 'metrics.jsonl';
+export const RUN_FILE = 'run.json';
+
+function integerOption(flag: string, text: string, min: number): number {
+  if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`${flag} must be an integer, got "${text}"`);
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a safe integer, got "${text}"`);
+  if (n < min) throw new UsageError(`${flag} must be ≥ ${min}, got ${n}`);
+  return n;
+}
+
+/**
+ * The nearest existing ancestor of `dir` must be a directory we can create entries in. Probed by
+ * creating and removing a temporary directory: permission bits alone say nothing for root, and
+ * pseudo-filesystems such as /proc accept access checks but refuse entries.
+ */
+function checkWritable(dir: string): void {
+  let probe = path.resolve(dir);
+  while (!fs.existsSync(probe)) {
+    const parent = path.dirname(probe);
+    if (parent === probe) break;
+    probe = parent;
+  }
+  if (!fs.statSync(probe).isDirectory()) {
+    throw new UsageError(`--out "${dir}" is not writable: ${probe} is not a directory`);
+  }
+  try {
+    fs.rmdirSync(fs.mkdtempSync(path.join(probe, '.arena-write-probe-')));
+  } catch (e) {
+    throw new UsageError(
+      `--out "${dir}" is not writable: cannot create entries in ${probe} (${(e as { code?: string }).code ?? e})`,
+    );
+  }
+}
+
+/** mkdir -p without `recursive: true`, which loops forever on some paths in Node 20 (e.g. under /proc). */
+export function makeDirectories(dir: string): void {
+  const full = path.resolve(dir);
+  if (fs.existsSync(full)) return;
+  makeDirectories(path.dirname(full));
+  fs.mkdirSync(full);
+}
+
+export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
+  const plugin = builtinPlugins.find((p) => p.name === raw.algo);
+  if (!plugin) {
+    throw new UsageError(
+      `unknown algorithm "${raw.algo}"; valid: ${builtinPlugins.map((p) => p.name).join(', ')}`,
+    );
+  }
+  if (!defaultEnvRegistry.has(raw.env)) {
+    throw new UsageError(`unknown env "${raw.env}"; valid: ${defaultEnvRegistry.ids().join(', ')}`);
+  }
+  const seed = integerOption('--seed', raw.seed, 0);
+  const budget = budgetFor(raw.preset, raw.env);
+  const iterations =
+    raw.iterations === undefined ? budget.iterations : integerOption('--iterations', raw.iterations, 1);
+  const stepsPerIteration =
+    raw.batchSize === undefined ? budget.stepsPerIteration : integerOption('--batch-size', raw.batchSize, 1);
+  const settings = Object.fromEntries((raw.set ?? []).map(parseSetting));
+  const config = resolvePluginConfig(plugin, raw.preset, raw.env, settings);
+  checkWritable(raw.out);
+  if (!raw.force && fs.existsSync(path.join(raw.out, METRICS_FILE))) {
+    throw new UsageError(
+      `--out "${raw.out}" already holds a run (${METRICS_FILE}); pass --force to overwrite`,
+    );
+  }
+  return {
+    plugin,
+    config,
+    envId: raw.env,
+    seed,
+    preset: raw.preset,
+    iterations,
+    stepsPerIteration,
+    backend: raw.backend,
+    outDir: raw.out,
+    quiet: raw.quiet ?? false,
+  };
+}
+
+function formatProgress(run: PreparedRun, r: IterationRecord, elapsed: number): string {
+  const done = r.iteration + 1;
+  const eta = (elapsed / done) * (run.iterations - done);
+  const kl = typeof r['meanKl'] === 'number' ? `  KL ${r['meanKl'].toFixed(4)}` : '';
+  return (
+    `[${run.plugin.name} ${run.envId} seed ${run.seed}] iter ${String(done).padStart(String(run.iterations).length)}/${run.iterations}` +
+    `  score/step ${r.perStepReward.toFixed(2)}  return ${r.meanReturn.toFixed(1)}${kl}` +
+    `  steps ${r.envSteps}  ${elapsed.toFixed(1)}s  ETA ${eta.toFixed(0)}s\n`
+  );
+}
+
+export async function executeRun(run: PreparedRun): Promise<IterationRecord[]> {
+  makeDirectories(run.outDir);
+  const metricsPath = path.join(run.outDir, METRICS_FILE);
+  fs.writeFileSync(metricsPath, '');
+  fs.writeFileSync(
+    path.join(run.outDir, RUN_FILE),
+    JSON.stringify(
+      {
+        algorithm: run.plugin.name,
+        env: run.envId,
+        seed: run.seed,
+        preset: run.preset,
+        iterations: run.iterations,
+        stepsPerIteration: run.stepsPerIteration,
+        backend: run.backend,
+        config: run.config,
+        node: process.version,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  const started = performance.now();
+  const { records } = await runTrial({
+    plugin: run.plugin,
+    config: run.config,
+    envId: run.envId,
+    seed: run.seed,
+    iterations: run.iterations,
+    stepsPerIteration: run.stepsPerIteration,
+    backend: run.backend,
+    onIteration: (record) => {
+      fs.appendFileSync(metricsPath, JSON.stringify(record) + '\n');
+      if (!run.quiet) process.stderr.write(formatProgress(run, record, (performance.now() - started) / 1000));
+    },
+  });
+  const last = records.at(-1);
+  if (last && !run.quiet) {
+    process.stderr.write(
+      `done: final score/step ${last.perStepReward.toFixed(2)} (return ${last.meanReturn.toFixed(1)}) → ${metricsPath}\n`,
+    );
+  }
+  return records;
+}

@@ -1,0 +1,159 @@
+/**
+ * One trial: one algorithm on one task with one seed, for a number of iterations. The runner owns
+ * the loop; the plugin only improves the policy from what it samples through the context.
+ *
+ * Random streams: everything derives from the trial seed by purpose label —
+ * `policy-init`, `plugin`, and per iteration i `iteration#i` (split further into `sampler` and
+ * `algorithm`) — so an iteration's numbers depend only on the seed, the iteration index and the
+ * policy parameters, never on timing or worker count.
+ */
+import { GaussianPolicy, Rng, initBackend, sampleEpisodes } from '@policy-arena/core';
+import type {
+  AlgorithmPlugin,
+  BackendName,
+  Env,
+  IterationContext,
+  TrajectoryBatch,
+} from '@policy-arena/core';
+import { defaultEnvRegistry } from '@policy-arena/envs';
+import type { EnvRegistry } from '@policy-arena/envs';
+import { DEFAULT_POLICY_ARCHITECTURE, POLICY_ARCHITECTURES } from './presets.js';
+import type { PolicyArchitecture } from './presets.js';
+
+/** One line of a trial's metrics JSONL. Every algorithm reports these; extras follow. */
+export interface IterationRecord {
+  readonly iteration: number;
+  /** Env steps so far in the trial (the x-axis for sample efficiency). */
+  readonly envSteps: number;
+  readonly episodes: number;
+  /** Mean undiscounted return of the episodes completed this iteration. */
+  readonly meanReturn: number;
+  /** meanReturn ÷ horizon: Figure 4's per-time-step score (an early fall scores low). */
+  readonly perStepReward: number;
+  readonly meanEpisodeLength: number;
+  readonly [extra: string]: number;
+  /** Wall-clock seconds of this iteration (the only field that differs between identical runs). */
+  readonly seconds: number;
+}
+
+export const TIMING_FIELDS: readonly string[] = ['seconds'];
+
+export interface TrialOptions {
+  readonly plugin: AlgorithmPlugin;
+  /** A config already validated against the plugin's schema (defaults filled in). */
+  readonly config: Record<string, unknown>;
+  readonly envId: string;
+  readonly seed: number;
+  readonly iterations: number;
+  readonly stepsPerIteration: number;
+  readonly backend?: BackendName;
+  readonly envRegistry?: EnvRegistry;
+  /** The policy network; defaults by task (Table 2). */
+  readonly policy?: PolicyArchitecture;
+  readonly onIteration?: (record: IterationRecord) => void | Promise<void>;
+}
+
+export interface TrialResult {
+  readonly records: IterationRecord[];
+  readonly finalParams: Float64Array;
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+export async function runTrial(options: TrialOptions): Promise<TrialResult> {
+  const { plugin, config, envId, seed, iterations, stepsPerIteration } = options;
+  await initBackend(options.backend ?? 'wasm');
+  const registry = options.envRegistry ?? defaultEnvRegistry;
+  const env: Env = await registry.make(envId);
+  const spec = env.spec;
+  const actionSpace = spec.actionSpace;
+  if (actionSpace.kind !== 'box')
+    throw new TypeError(`${envId}: only continuous action spaces are supported`);
+
+  const trialRng = Rng.fromSeed(seed);
+  const architecture = options.policy ?? POLICY_ARCHITECTURES[envId] ?? DEFAULT_POLICY_ARCHITECTURE;
+  const policy = GaussianPolicy.create(
+    {
+      obsDim: spec.observationSpace.shape[0],
+      actDim: actionSpace.shape[0],
+      hidden: architecture.hidden,
+      outputInitScale: architecture.outputInitScale,
+    },
+    trialRng.split('policy-init'),
+  );
+  const optimizer = plugin.create(config as never, { envSpec: spec, policy, rng: trialRng.split('plugin') });
+
+  const records: IterationRecord[] = [];
+  let totalSteps = 0;
+  try {
+    for (let iteration = 0; iteration < iterations; iteration++) {
+      const started = performance.now();
+      const iterationRng = trialRng.splitIndex('iteration', iteration);
+      const samplerRng = iterationRng.split('sampler');
+      const returns: number[] = [];
+      const lengths: number[] = [];
+      let steps = 0;
+      let episodesSoFar = 0;
+      const account = (batch: TrajectoryBatch) => {
+        steps += batch.numSteps;
+        episodesSoFar += batch.episodes.length;
+        for (const ep of batch.episodes) {
+          returns.push(ep.return);
+          lengths.push(ep.length);
+        }
+      };
+      const ctx: IterationContext = {
+        iteration,
+        envSpec: spec,
+        policy,
+        rng: iterationRng.split('algorithm'),
+        stepsPerIteration,
+        async sampleTrajectories(minSteps) {
+          const batch = sampleEpisodes(env, policy, samplerRng, { minSteps, firstEpisode: episodesSoFar });
+          account(batch);
+          return batch;
+        },
+        async evaluateParams(candidates, { episodes, gamma = 1 }) {
+          const scores = new Float64Array(candidates.length);
+          const saved = policy.getParams();
+          candidates.forEach((params, c) => {
+            policy.setParams(params);
+            const batch = sampleEpisodes(env, policy, samplerRng, { episodes, firstEpisode: episodesSoFar });
+            account(batch);
+            let total = 0;
+            for (const ep of batch.episodes) {
+              let g = 0;
+              for (let t = ep.start + ep.length - 1; t >= ep.start; t--) g = batch.rewards[t]! + gamma * g;
+              total += g;
+            }
+            scores[c] = total / batch.episodes.length;
+          });
+          policy.setParams(saved);
+          return scores;
+        },
+        makeEnv: async () => registry.make(envId),
+      };
+      const extras = await optimizer.iterate(ctx);
+      totalSteps += steps;
+      const meanReturn = mean(returns);
+      const record: IterationRecord = {
+        iteration,
+        envSteps: totalSteps,
+        episodes: returns.length,
+        meanReturn,
+        perStepReward: meanReturn / spec.maxEpisodeSteps,
+        meanEpisodeLength: mean(lengths),
+        ...extras,
+        seconds: (performance.now() - started) / 1000,
+      };
+      records.push(record);
+      await options.onIteration?.(record);
+    }
+  } finally {
+    optimizer.dispose?.();
+    env.close();
+  }
+  return { records, finalParams: policy.getParams() };
+}
