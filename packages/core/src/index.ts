@@ -8,3 +8,4 @@ export * from './backend.js';
 export * from './distributions.js';
 export * from './optimize.js';
 export * from './rollout.js';
+export * from './plugin-check.js';
