@@ -27,7 +27,12 @@ export interface IterationContext {
    * Rolls out the current policy for whole episodes until at least `minSteps` steps are collected.
    * Counts toward the iteration's env steps and returns.
    */
-  sampleTrajectories(minSteps: number): Promise<TrajectoryBatch>;
+  sampleTrajectories(minSteps: number, options?: { snapshots?: boolean }): Promise<TrajectoryBatch>;
+  /**
+   * Counts env steps the plugin simulated itself (vine's branch rollouts from snapshots) toward the
+   * iteration's env steps; they are not episodes and do not enter the returns.
+   */
+  recordSteps(steps: number): void;
   /**
    * Black-box evaluation for CEM / CMA: the mean undiscounted (or discounted, with `gamma`) return
    * of `episodes` episodes for each parameter vector. Counts toward env steps and returns.

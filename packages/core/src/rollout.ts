@@ -1,7 +1,7 @@
 /**
  * Single-path sampling (§5.1): roll out the current policy for whole episodes.
  */
-import type { Env } from './env.js';
+import type { Env, EnvState } from './env.js';
 import type { GaussianPolicy } from './policy.js';
 import type { Rng } from './rng.js';
 import { TrajectoryBuilder } from './trajectory.js';
@@ -14,6 +14,8 @@ export interface SampleOptions {
   readonly episodes?: number;
   /** Index of the first episode, so episode k always uses stream `episode#k` of `rng`. */
   readonly firstEpisode?: number;
+  /** Keep `env.snapshot()` before every step (vine branches from them). */
+  readonly snapshots?: boolean;
 }
 
 /**
@@ -35,10 +37,13 @@ export function sampleEpisodes(
   const obsDim = env.spec.observationSpace.shape[0];
   const builder = new TrajectoryBuilder(obsDim, policy.actDim);
   const action = new Float64Array(policy.actDim);
+  const snapshots: EnvState[] | undefined = options.snapshots ? [] : undefined;
+  if (snapshots && !env.snapshot) throw new TypeError(`sampleEpisodes: ${env.spec.id} has no snapshot()`);
   for (let k = 0; episodes === undefined ? builder.numSteps < minSteps : k < episodes; k++) {
     const episodeRng = rng.splitIndex('episode', firstEpisode + k);
     let obs = env.reset(episodeRng.seed31());
     for (;;) {
+      if (snapshots) snapshots.push(env.snapshot!());
       policy.act(obs, episodeRng, action);
       const r = env.step(action);
       builder.push(obs, action, r.reward);
@@ -49,5 +54,5 @@ export function sampleEpisodes(
       }
     }
   }
-  return builder.build();
+  return builder.build(snapshots);
 }

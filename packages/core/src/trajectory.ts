@@ -1,6 +1,7 @@
 /**
  * Trajectory batches: flat float64 storage of many episodes, with how each one ended.
  */
+import type { EnvState } from './env.js';
 
 export interface EpisodeInfo {
   /** Index of the episode's first step in the batch. */
@@ -24,6 +25,8 @@ export interface TrajectoryBatch {
   readonly actions: Float64Array;
   readonly rewards: Float64Array;
   readonly episodes: readonly EpisodeInfo[];
+  /** With `snapshots: true` sampling: the env state before each step (the state sₜ was observed in). */
+  readonly snapshots?: readonly EnvState[];
 }
 
 /** Builds a batch while stepping; rows are appended one step at a time. */
@@ -75,7 +78,7 @@ export class TrajectoryBuilder {
     this.episodeReturn = 0;
   }
 
-  build(): TrajectoryBatch {
+  build(snapshots?: readonly EnvState[]): TrajectoryBatch {
     if (this.episodeStart !== this.steps)
       throw new Error('TrajectoryBuilder.build: the last episode has not ended');
     return {
@@ -86,6 +89,7 @@ export class TrajectoryBuilder {
       actions: Float64Array.from(this.act),
       rewards: Float64Array.from(this.rew),
       episodes: this.episodes.slice(),
+      ...(snapshots ? { snapshots } : {}),
     };
   }
 }

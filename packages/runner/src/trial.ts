@@ -110,8 +110,12 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
         policy,
         rng: iterationRng.split('algorithm'),
         stepsPerIteration,
-        async sampleTrajectories(minSteps) {
-          const batch = sampleEpisodes(env, policy, samplerRng, { minSteps, firstEpisode: episodesSoFar });
+        async sampleTrajectories(minSteps, sampleOptions) {
+          const batch = sampleEpisodes(env, policy, samplerRng, {
+            minSteps,
+            firstEpisode: episodesSoFar,
+            snapshots: sampleOptions?.snapshots ?? false,
+          });
           account(batch);
           return batch;
         },
@@ -132,6 +136,11 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
           });
           policy.setParams(saved);
           return scores;
+        },
+        recordSteps(extra) {
+          if (!(Number.isInteger(extra) && extra >= 0))
+            throw new RangeError(`recordSteps: expected a count, got ${extra}`);
+          steps += extra;
         },
         makeEnv: async () => registry.make(envId),
       };
