@@ -10,7 +10,8 @@ import {
   sampleEpisodes,
 } from '@policy-arena/core';
 import { CartPoleEnv } from '@policy-arena/envs';
-import { surrogateWeights, trpoSinglePath } from './trpo-single-path.js';
+import { trpoSinglePath } from './trpo-single-path.js';
+import { surrogateWeights } from './trust-region-config.js';
 import { trustRegionStep } from './trust-region.js';
 
 beforeAll(async () => {

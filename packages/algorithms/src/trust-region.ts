@@ -1,29 +1,48 @@
 /**
- * The trust-region core shared by the TRPO family (§6, Appendix C).
+ * The trust-region core shared by the TRPO family (§6, Appendix C). The five plugins are this one
+ * update with different strategy choices (DESIGN §3):
  *
- * Given samples (sₙ, aₙ) from π_old with weights Q̂ₙ (or advantages), maximize the surrogate
- *     L(θ) = (1/N) Σₙ π_θ(aₙ|sₙ) / π_old(aₙ|sₙ) · Q̂ₙ                              (Eq. 14, q = π_old)
- * subject to the trust region
- *     D̄_KL(θ_old, θ) = (1/N) Σₙ KL(π_old(·|sₙ) ‖ π_θ(·|sₙ)) ≤ δ                    (Eq. 12 / 13)
- * by the approximate solution of Appendix C:
+ *   plugin            | surrogate          | Fisher matrix | step rule        | constraint
+ *   trpo-single-path  | importance, Eq. 14 | analytic      | line search      | mean KL
+ *   trpo-vine         | self-norm., Eq. 17 | analytic      | line search      | mean KL
+ *   natural-gradient  | importance         | analytic      | fixed penalty    | —
+ *   empirical-fim     | importance         | empirical     | line search      | mean KL
+ *   max-kl            | importance         | analytic      | line search      | max KL (Eq. 12)
+ *
+ * Given samples (sₙ, aₙ) from π_old with weights Q̂ₙ, maximize the surrogate
+ *     L(θ) = (1/N) Σₙ π_θ(aₙ|sₙ)/π_old(aₙ|sₙ) · Q̂ₙ                                 (Eq. 14, q = π_old)
+ * or, for vine, the self-normalized estimator over K actions per rollout-set state
+ *     L(θ) = (1/S) Σₛ [Σₖ wₛₖ Q̂ₛₖ] / [Σₖ wₛₖ],   wₛₖ = π_θ(aₛₖ|sₛ)/π_old(aₛₖ|sₛ)       (Eq. 17)
+ * subject to mean KL(π_old ‖ π_θ) ≤ δ over the states (or the max over states, Eq. 12):
  *   1. g = ∇_θ L at θ_old;
  *   2. s ≈ A⁻¹g by k conjugate-gradient iterations on Fisher-vector products A v, computed on a
- *      subsample of the states (Appendix C: 10 iterations, 10 %);
- *   3. the maximal step β = sqrt(2δ / sᵀAs), so the quadratic KL model equals δ;
- *   4. a backtracking line search from β·s, shrinking exponentially until the surrogate improves
- *      and the KL constraint, evaluated exactly on all states, holds.
- * If no candidate is accepted the policy stays at θ_old.
+ *      subsample of the states (Appendix C: 10 iterations, 10 %); A is the analytic KL Hessian
+ *      (App. C.1) or the empirical covariance of the score vectors (§6);
+ *   3. line search: the maximal step β = sqrt(2δ / sᵀAs) makes the quadratic KL model equal δ
+ *      (for max KL: β = sqrt(2δ / maxₙ sᵀAₙs), the largest step whose per-state quadratic models
+ *      all stay within δ); shrink exponentially until the surrogate improves and the constraint,
+ *      evaluated exactly, holds — else keep θ_old.
+ *      fixed penalty (natural gradient): maximizing gᵀΔ − (1/2α) ΔᵀAΔ gives Δ = α·s, taken as is.
  */
 import * as tf from '@tensorflow/tfjs';
 import {
   backtrackingLineSearch,
   conjugateGradient,
   dot,
+  empiricalFisherVectorProduct,
   gaussianFisherVectorProduct,
   gaussianKl,
   gaussianLogProb,
+  max64,
+  perStateFisherQuadratic,
 } from '@policy-arena/core';
 import type { GaussianPolicy, Rng } from '@policy-arena/core';
+
+export type FisherChoice = 'analytic' | 'empirical';
+export type ConstraintChoice = 'mean-kl' | 'max-kl';
+export type StepRule =
+  | { readonly kind: 'line-search' }
+  | { readonly kind: 'fixed-penalty'; readonly coefficient: number };
 
 export interface TrustRegionSettings {
   /** δ: the KL bound. */
@@ -39,6 +58,18 @@ export interface TrustRegionSettings {
   readonly acceptRatio: number;
 }
 
+export interface TrustRegionStrategy {
+  readonly fisher: FisherChoice;
+  readonly constraint: ConstraintChoice;
+  readonly stepRule: StepRule;
+}
+
+export const TRPO_STRATEGY: TrustRegionStrategy = {
+  fisher: 'analytic',
+  constraint: 'mean-kl',
+  stepRule: { kind: 'line-search' },
+};
+
 export interface SurrogateProblem {
   readonly policy: GaussianPolicy;
   /** N × obsDim, row-major. */
@@ -47,6 +78,11 @@ export interface SurrogateProblem {
   readonly actions: Float64Array;
   /** Q̂ₙ or an advantage estimate per sample. */
   readonly weights: Float64Array;
+  /**
+   * Vine: samples come in consecutive groups of this many actions from the same state, and the
+   * surrogate is the self-normalized estimator of Eq. (17). Absent: Eq. (14).
+   */
+  readonly actionsPerState?: number;
 }
 
 export interface TrustRegionStats {
@@ -59,6 +95,7 @@ export interface TrustRegionStats {
   readonly backtracks: number;
   readonly accepted: number;
   readonly gradientNorm: number;
+  readonly stepNorm: number;
   readonly cgResidual: number;
 }
 
@@ -72,30 +109,39 @@ export function trustRegionStep(
   problem: SurrogateProblem,
   settings: TrustRegionSettings,
   rng: Rng,
+  strategy: TrustRegionStrategy = TRPO_STRATEGY,
 ): TrustRegionStats {
   const { policy, observations, actions, weights } = problem;
   const n = weights.length;
   if (n === 0) throw new RangeError('trustRegionStep: no samples');
+  const k = problem.actionsPerState ?? 1;
+  if (!Number.isInteger(k) || k < 1 || n % k !== 0) {
+    throw new RangeError(`trustRegionStep: ${n} samples do not split into groups of ${k} actions per state`);
+  }
   const thetaOld = policy.getParams();
 
   const obsT = tf.tensor2d(Float32Array.from(observations), [n, policy.obsDim]);
   const actT = tf.tensor2d(Float32Array.from(actions), [n, policy.actDim]);
   const wT = tf.tensor1d(Float32Array.from(weights));
   const thetaOldT = policy.paramsTensor(thetaOld);
-  const oldMean = tf.keep(policy.meanTensor(obsT, thetaOldT));
-  const oldLogStd = tf.keep(policy.logStdTensor(thetaOldT));
-  const oldLogProb = tf.keep(gaussianLogProb(oldMean, oldLogStd, actT));
+  const oldMean = policy.meanTensor(obsT, thetaOldT);
+  const oldLogStd = policy.logStdTensor(thetaOldT);
+  const oldLogProb = gaussianLogProb(oldMean, oldLogStd, actT);
 
-  // Fisher-vector products on a random subsample of the states (Appendix C: 10 %).
+  // Fisher-vector products on a random subsample of the samples (Appendix C: 10 %).
   const m = Math.max(1, Math.min(n, Math.ceil(settings.fisherSubsample * n)));
-  const subset = rng.permutation(n).subarray(0, m);
-  const subObs = tf.tidy(() => tf.gather(obsT, tf.tensor1d(subset, 'int32')) as tf.Tensor2D);
+  const subset = tf.tensor1d(rng.permutation(n).subarray(0, m), 'int32');
+  const subObs = tf.gather(obsT, subset) as tf.Tensor2D;
+  const subAct = tf.gather(actT, subset) as tf.Tensor2D;
 
   try {
-    // L(θ) − the ratio π_θ/π_old in log space, Eq. (14).
     const surrogate = (theta: tf.Tensor1D): tf.Scalar => {
       const logProb = gaussianLogProb(policy.meanTensor(obsT, theta), policy.logStdTensor(theta), actT);
-      return tf.mean(tf.mul(tf.exp(tf.sub(logProb, oldLogProb)), wT));
+      const ratio = tf.exp(tf.sub(logProb, oldLogProb));
+      if (k === 1) return tf.mean(tf.mul(ratio, wT)); // Eq. (14)
+      const r = tf.reshape(ratio, [n / k, k]);
+      const q = tf.reshape(wT, [n / k, k]);
+      return tf.mean(tf.div(tf.sum(tf.mul(r, q), 1), tf.sum(r, 1))); // Eq. (17)
     };
 
     // 1. g = ∇L(θ_old).
@@ -104,21 +150,17 @@ export function trustRegionStep(
     gT.dispose();
 
     // 2. s ≈ (A + λI)⁻¹ g.
-    const fvp = (v: Float64Array): Float64Array => {
-      const Av = gaussianFisherVectorProduct(policy, subObs, thetaOldT, v);
+    const fisherProduct = (v: Float64Array): Float64Array => {
+      const Av =
+        strategy.fisher === 'analytic'
+          ? gaussianFisherVectorProduct(policy, subObs, thetaOldT, v)
+          : empiricalFisherVectorProduct(policy, subObs, subAct, thetaOldT, v);
       for (let i = 0; i < Av.length; i++) Av[i]! += settings.cgDamping * v[i]!;
       return Av;
     };
-    const cg = conjugateGradient(fvp, g, { iterations: settings.cgIterations });
+    const cg = conjugateGradient(fisherProduct, g, { iterations: settings.cgIterations });
     const s = cg.x;
 
-    // 3. β = sqrt(2δ / sᵀAs).
-    const sAs = dot(s, fvp(s));
-    const beta = sAs > 0 ? Math.sqrt((2 * settings.stepSize) / sAs) : 0;
-    const fullStep = Float64Array.from(s, (x) => beta * x);
-    const expectedImprovement = dot(g, fullStep);
-
-    // 4. Line search on L(θ) with the exact KL constraint.
     const evaluate = (theta: Float64Array): Evaluation => {
       const [surr, kls] = tf.tidy(() => {
         const th = policy.paramsTensor(theta);
@@ -131,6 +173,37 @@ export function trustRegionStep(
       return { surrogate: surrogateValue, meanKl: meanKl!, maxKl: maxKl! };
     };
     const before = evaluate(thetaOld);
+    const common = { gradientNorm: Math.sqrt(dot(g, g)), cgResidual: Math.sqrt(cg.residualSquared) };
+
+    // 3b. Natural gradient: a fixed step Δ = α·s, no line search.
+    if (strategy.stepRule.kind === 'fixed-penalty') {
+      const alpha = strategy.stepRule.coefficient;
+      const step = Float64Array.from(s, (x) => alpha * x);
+      const next = Float64Array.from(thetaOld, (x, i) => x + step[i]!);
+      const after = evaluate(next);
+      policy.setParams(next);
+      return {
+        meanKl: after.meanKl,
+        maxKl: after.maxKl,
+        surrogateImprovement: after.surrogate - before.surrogate,
+        expectedImprovement: dot(g, step),
+        stepFraction: 1,
+        backtracks: 0,
+        accepted: 1,
+        stepNorm: Math.sqrt(dot(step, step)),
+        ...common,
+      };
+    }
+
+    // 3a. β = sqrt(2δ / sᵀAs) (mean KL) or sqrt(2δ / maxₙ sᵀAₙs) (max KL), then backtrack.
+    const curvature =
+      strategy.constraint === 'mean-kl'
+        ? dot(s, fisherProduct(s))
+        : max64(perStateFisherQuadratic(policy, obsT, thetaOldT, s));
+    const beta = curvature > 0 ? Math.sqrt((2 * settings.stepSize) / curvature) : 0;
+    const fullStep = Float64Array.from(s, (x) => beta * x);
+    const expectedImprovement = dot(g, fullStep);
+    const constraintOf = (e: Evaluation) => (strategy.constraint === 'mean-kl' ? e.meanKl : e.maxKl);
     const search = backtrackingLineSearch(
       thetaOld,
       fullStep,
@@ -140,7 +213,7 @@ export function trustRegionStep(
         return (
           improvement > 0 &&
           improvement >= settings.acceptRatio * expectedImprovement * fraction &&
-          e.meanKl <= settings.stepSize
+          constraintOf(e) <= settings.stepSize
         );
       },
       { shrink: settings.backtrackRatio, maxBacktracks: settings.maxBacktracks },
@@ -155,10 +228,10 @@ export function trustRegionStep(
       stepFraction: search.stepFraction,
       backtracks: search.backtracks,
       accepted: search.accepted ? 1 : 0,
-      gradientNorm: Math.sqrt(dot(g, g)),
-      cgResidual: Math.sqrt(cg.residualSquared),
+      stepNorm: Math.sqrt(dot(fullStep, fullStep)) * search.stepFraction,
+      ...common,
     };
   } finally {
-    tf.dispose([obsT, actT, wT, thetaOldT, oldMean, oldLogStd, oldLogProb, subObs]);
+    tf.dispose([obsT, actT, wT, thetaOldT, oldMean, oldLogStd, oldLogProb, subset, subObs, subAct]);
   }
 }

@@ -269,3 +269,76 @@ export function gaussianFisherVectorProduct(
   for (let j = 0; j < policy.actDim; j++) out[policy.logStdOffset + j]! += 2 * v[policy.logStdOffset + j]!;
   return out;
 }
+
+/**
+ * The empirical Fisher-vector product (§6): F v = (1/N) Gᵀ(G v), where row n of G is the score
+ * ∇_θ log π_θ(aₙ|sₙ). Neither G nor any per-sample gradient is materialized:
+ * - G v is the directional derivative of every log-probability along v, from the mean's J v:
+ *   (G v)ₙ = Σ_d (aₙ − μₙ)_d/σ_d² · (J v)ₙ_d + Σ_d (zₙ_d² − 1) · v_r_d,   z = (a − μ)/σ;
+ * - Gᵀu is one VJP: ∇_θ Σₙ uₙ log π_θ(aₙ|sₙ).
+ */
+export function empiricalFisherVectorProduct(
+  policy: GaussianPolicy,
+  observations: tf.Tensor2D,
+  actions: tf.Tensor2D,
+  theta: tf.Tensor1D,
+  v: Float64Array,
+): Float64Array {
+  const n = observations.shape[0];
+  const result = tf.tidy(() => {
+    const vT = tf.tensor1d(Float32Array.from(v));
+    const logStd = policy.logStdTensor(theta);
+    const invVar = tf.exp(tf.mul(-2, logStd));
+    const diff = tf.sub(actions, policy.meanTensor(observations, theta));
+    const jv = policy.meanJvp(observations, theta, vT);
+    const vr = tf.slice(vT, [policy.logStdOffset], [policy.actDim]);
+    const gv = tf.add(
+      tf.sum(tf.mul(tf.mul(diff, invVar), jv), 1),
+      tf.sum(tf.mul(tf.sub(tf.mul(tf.square(diff), invVar), 1), vr), 1),
+    );
+    const u = tf.div(gv, n);
+    return tf.grad((th) => {
+      const t = th as tf.Tensor1D;
+      return tf.sum(tf.mul(u, gaussianLogProbOf(policy, observations, actions, t)));
+    })(theta);
+  });
+  const out = Float64Array.from(result.dataSync());
+  result.dispose();
+  return out;
+}
+
+/**
+ * The quadratic model of each state's KL along a direction s (Appendix C.1, per state):
+ * ½ sᵀAₙs with Aₙ = JₙᵀMJₙ, i.e. qₙ = Σ_d (Jₙ s)_d²/σ_d² + 2‖s_r‖², returned as qₙ (without the ½).
+ */
+export function perStateFisherQuadratic(
+  policy: GaussianPolicy,
+  observations: tf.Tensor2D,
+  theta: tf.Tensor1D,
+  s: Float64Array,
+): Float64Array {
+  const q = tf.tidy(() => {
+    const sT = tf.tensor1d(Float32Array.from(s));
+    const invVar = tf.exp(tf.mul(-2, policy.logStdTensor(theta)));
+    return tf.sum(tf.mul(tf.square(policy.meanJvp(observations, theta, sT)), invVar), 1);
+  });
+  let sr = 0;
+  for (let j = 0; j < policy.actDim; j++) sr += s[policy.logStdOffset + j]! ** 2;
+  const out = Float64Array.from(q.dataSync(), (x) => x + 2 * sr);
+  q.dispose();
+  return out;
+}
+
+function gaussianLogProbOf(
+  policy: GaussianPolicy,
+  observations: tf.Tensor2D,
+  actions: tf.Tensor2D,
+  theta: tf.Tensor1D,
+): tf.Tensor1D {
+  const logStd = policy.logStdTensor(theta);
+  const z = tf.div(tf.sub(actions, policy.meanTensor(observations, theta)), tf.exp(logStd));
+  return tf.sub(
+    tf.mul(-0.5, tf.sum(tf.square(z), 1)),
+    tf.add(tf.sum(logStd), 0.5 * policy.actDim * Math.log(2 * Math.PI)),
+  ) as tf.Tensor1D;
+}

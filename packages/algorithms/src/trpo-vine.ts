@@ -1,0 +1,188 @@
+/**
+ * TRPO, vine (§5.2, Appendix C, Table 2).
+ *
+ *   for each iteration:
+ *     trunk: roll out π_old for whole episodes (≥ trunkSteps steps), keeping the env state at
+ *            every step
+ *     rollout set: N states chosen uniformly without replacement from the trunk steps    [R]
+ *     for each state sₙ: K actions aₙₖ ~ q = π_old(·|sₙ) (continuous tasks)
+ *       for each aₙₖ: restore sₙ exactly, take aₙₖ, then follow π_old for branchLength − 1
+ *         more steps with common random numbers — every branch from sₙ replays the same noise
+ *         sequence — and Q̂ₙₖ = Σₜ γᵗ rₜ along the branch (cut at its length or at a
+ *         termination, nothing bootstrapped)                                         [R]
+ *     maximize the self-normalized estimator
+ *         L(θ) = (1/N) Σₙ [Σₖ wₙₖ Q̂ₙₖ] / [Σₖ wₙₖ],  wₙₖ = π_θ(aₙₖ|sₙ)/π_old(aₙₖ|sₙ)    (Eq. 17)
+ *       subject to the mean KL over the rollout set ≤ δ, by the trust-region step of App. C.
+ * The self-normalization acts as a per-state baseline, so no other baseline is used.
+ */
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Rng, definePlugin } from '@policy-arena/core';
+import type { Env, EnvState, GaussianPolicy, IterationContext } from '@policy-arena/core';
+import { trustRegionSchemaFields } from './trust-region-config.js';
+import { TRPO_STRATEGY, trustRegionStep } from './trust-region.js';
+
+const {
+  stepSize,
+  discount,
+  cgIterations,
+  fisherSubsample,
+  cgDamping,
+  backtrackRatio,
+  maxBacktracks,
+  acceptRatio,
+} = trustRegionSchemaFields;
+
+export const trpoVineSchema = Type.Object(
+  {
+    stepSize,
+    discount,
+    cgIterations,
+    fisherSubsample,
+    cgDamping,
+    backtrackRatio,
+    maxBacktracks,
+    acceptRatio,
+    trunkSteps: Type.Integer({
+      default: 2000,
+      minimum: 1,
+      description:
+        'Env steps of trunk rollouts per iteration (whole episodes until at least this many). [paper: 16 rollouts × 1000 steps = 16,000 on the locomotion tasks (`paper` preset); cart-pole value reconstructed]',
+    }),
+    rolloutSetSize: Type.Integer({
+      default: 100,
+      minimum: 1,
+      description:
+        'N, states in the rollout set per iteration. [paper: "Q-values per batch" 500 / 2500 / 2500 for swimmer / hopper / walker, read as states (facts.md §1.2); cart-pole value reconstructed]',
+    }),
+    actionsPerState: Type.Integer({
+      default: 4,
+      minimum: 2,
+      description: 'K, actions sampled from π_old per rollout-set state. [paper: 4, Table 2]',
+    }),
+    branchLength: Type.Integer({
+      default: 25,
+      minimum: 1,
+      description:
+        'Steps per branch rollout (including the branch action). [paper: 50 / 100 / 100 for swimmer / hopper / walker; cart-pole value reconstructed]',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type TrpoVineConfig = Static<typeof trpoVineSchema>;
+
+const PAPER_VINE: Readonly<Record<string, Partial<TrpoVineConfig>>> = {
+  'swimmer-v1': { trunkSteps: 16_000, rolloutSetSize: 500, branchLength: 50 },
+  'hopper-v1': { trunkSteps: 16_000, rolloutSetSize: 2500, branchLength: 100 },
+  'walker-v1': { trunkSteps: 16_000, rolloutSetSize: 2500, branchLength: 100 },
+};
+
+export interface BranchTrace {
+  /** Discounted return of the branch. */
+  readonly q: number;
+  readonly steps: number;
+}
+
+/**
+ * One branch rollout (§5.2): restore `snapshot`, take `firstAction`, then act with `policy`
+ * drawing its noise from `noise` — pass a fresh copy of the same stream to every branch from a
+ * state for common random numbers. `onAction(t, action, observation)` sees every action taken.
+ */
+export function branchRollout(
+  env: Env,
+  policy: GaussianPolicy,
+  snapshot: EnvState,
+  firstAction: Float64Array,
+  noise: Rng,
+  length: number,
+  gamma: number,
+  onAction?: (t: number, action: Float64Array, observation: Float64Array | null) => void,
+): BranchTrace {
+  env.restore!(snapshot);
+  let action: Float64Array = Float64Array.from(firstAction);
+  let q = 0;
+  let discount = 1;
+  let t = 0;
+  onAction?.(0, action, null);
+  while (t < length) {
+    const r = env.step(action);
+    q += discount * r.reward;
+    discount *= gamma;
+    t++;
+    if (r.terminated || r.truncated || t >= length) break;
+    action = policy.act(r.observation, noise);
+    onAction?.(t, action, r.observation);
+  }
+  return { q, steps: t };
+}
+
+export const trpoVine = definePlugin({
+  name: 'trpo-vine',
+  description:
+    'TRPO with vine Q estimates: branch rollouts from restored states with common random numbers (§5.2, Eq. 17)',
+  configSchema: trpoVineSchema,
+  presets: {
+    paper: (envId) => PAPER_VINE[envId] ?? {},
+    smoke: () => ({ trunkSteps: 200, rolloutSetSize: 20, branchLength: 10 }),
+  },
+  create(config, { policy }) {
+    let branchEnv: Env | null = null;
+    return {
+      async iterate(ctx: IterationContext) {
+        branchEnv ??= await ctx.makeEnv();
+        if (!branchEnv.snapshot || !branchEnv.restore) {
+          throw new TypeError(`trpo-vine needs snapshot()/restore() on ${ctx.envSpec.id}`);
+        }
+        const trunk = await ctx.sampleTrajectories(config.trunkSteps, { snapshots: true });
+        const rng = ctx.rng.split('vine');
+        const snapshots = trunk.snapshots!;
+        const states = Math.min(config.rolloutSetSize, trunk.numSteps);
+        const chosen = Array.from(
+          rng.split('rollout-set').permutation(trunk.numSteps).subarray(0, states),
+        ).sort((a, b) => a - b);
+        const K = config.actionsPerState;
+        const { obsDim, actDim } = policy;
+        const observations = new Float64Array(states * K * obsDim);
+        const actions = new Float64Array(states * K * actDim);
+        const q = new Float64Array(states * K);
+        let branchSteps = 0;
+        chosen.forEach((t, n) => {
+          const obs = trunk.observations.subarray(t * obsDim, (t + 1) * obsDim);
+          const actionRng = rng.splitIndex('actions', n);
+          const noiseState = rng.splitIndex('branch-noise', n).state();
+          for (let k = 0; k < K; k++) {
+            const row = n * K + k;
+            const a = policy.act(obs, actionRng); // aₙₖ ~ q = π_old(·|sₙ)
+            observations.set(obs, row * obsDim);
+            actions.set(a, row * actDim);
+            const branch = branchRollout(
+              branchEnv!,
+              policy,
+              snapshots[t]!,
+              a,
+              Rng.fromState(noiseState), // common random numbers across the K branches
+              config.branchLength,
+              config.discount,
+            );
+            q[row] = branch.q;
+            branchSteps += branch.steps;
+          }
+        });
+        ctx.recordSteps(branchSteps);
+        const stats = trustRegionStep(
+          { policy, observations, actions, weights: q, actionsPerState: K },
+          config,
+          rng.split('trust-region'),
+          TRPO_STRATEGY,
+        );
+        return { ...stats, rolloutStates: states, branchSteps };
+      },
+      state: () => ({}),
+      load: () => {},
+      dispose() {
+        branchEnv?.close();
+        branchEnv = null;
+      },
+    };
+  },
+});
