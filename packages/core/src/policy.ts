@@ -9,6 +9,7 @@
  * - tfjs on a flat float32 θ tensor, differentiable with respect to θ, for policy updates.
  */
 import * as tf from '@tensorflow/tfjs';
+import { gaussianLogProb } from './distributions.js';
 import type { Rng } from './rng.js';
 
 export interface GaussianPolicyConfig {
@@ -299,7 +300,9 @@ export function empiricalFisherVectorProduct(
     const u = tf.div(gv, n);
     return tf.grad((th) => {
       const t = th as tf.Tensor1D;
-      return tf.sum(tf.mul(u, gaussianLogProbOf(policy, observations, actions, t)));
+      return tf.sum(
+        tf.mul(u, gaussianLogProb(policy.meanTensor(observations, t), policy.logStdTensor(t), actions)),
+      );
     })(theta);
   });
   const out = Float64Array.from(result.dataSync());
@@ -327,18 +330,4 @@ export function perStateFisherQuadratic(
   const out = Float64Array.from(q.dataSync(), (x) => x + 2 * sr);
   q.dispose();
   return out;
-}
-
-function gaussianLogProbOf(
-  policy: GaussianPolicy,
-  observations: tf.Tensor2D,
-  actions: tf.Tensor2D,
-  theta: tf.Tensor1D,
-): tf.Tensor1D {
-  const logStd = policy.logStdTensor(theta);
-  const z = tf.div(tf.sub(actions, policy.meanTensor(observations, theta)), tf.exp(logStd));
-  return tf.sub(
-    tf.mul(-0.5, tf.sum(tf.square(z), 1)),
-    tf.add(tf.sum(logStd), 0.5 * policy.actDim * Math.log(2 * Math.PI)),
-  ) as tf.Tensor1D;
 }
