@@ -3,10 +3,13 @@
  * The `arena` command line.
  *
  *   arena run --algo trpo-single-path --env cartpole-v1 --seed 1 --iterations 50 --out runs/x
+ *   arena sweep sweeps/figure4.jsonc --workers 2 [--shard 1/4]
+ *   arena report runs/figure4
+ *   arena schema > sweep.schema.json
  *   arena list
  *
- * Bad input gives one line naming the problem and the valid choices, exit code 2, and writes
- * nothing.
+ * Bad input gives one line naming the problem and the valid choices (a bad sweep config: one line
+ * per problem), exit code 2, and writes nothing.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS } from '@policy-arena/core';
@@ -15,6 +18,12 @@ import { defaultEnvRegistry } from '@policy-arena/envs';
 import { UsageError } from './config.js';
 import { prepareRun, executeRun } from './run-command.js';
 import { PRESETS } from './presets.js';
+import { ConfigError, composeSweepSchema } from './sweep-config.js';
+import { prepareSweep, runSweep } from './sweep.js';
+import { PlainReporter, TtyReporter, silentSweepReporter } from './progress.js';
+import { systemClock } from './services.js';
+import { parseShard } from './trials.js';
+import { writeReport } from './report.js';
 
 const program = new Command('arena')
   .description('Compare policy-optimization algorithms on the tasks of the TRPO paper')
@@ -38,6 +47,109 @@ program
   .action(async (raw) => {
     const run = await prepareRun(raw);
     await executeRun(run);
+  });
+
+function positiveInteger(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) {
+    throw new UsageError(`${flag} must be an integer ≥ 1, got "${text}"`);
+  }
+  return Number(text);
+}
+
+program
+  .command('sweep')
+  .description(
+    'run every algorithm × task × seed × grid point of a sweep config (JSON/JSONC) on worker threads; re-running resumes',
+  )
+  .argument('<config>', 'sweep config file (see `arena schema`)')
+  .option('--workers <n>', 'worker threads (default: the config\'s "workers", else the CPU count)')
+  .option('--shard <i/n>', 'run only the i-th of n deterministic parts of the trials (e.g. Slurm arrays)')
+  .option('--out <dir>', 'output directory (default: the config\'s "out", else runs/<config name>)')
+  .option('--checkpoint-every <k>', 'write a resume checkpoint every k iterations (default: config, else 1)')
+  .option('--progress-interval <seconds>', 'seconds between progress lines when not on a TTY', '10')
+  .option('--quiet', 'no progress output')
+  .action(async (configFile: string, raw: Record<string, string | boolean | undefined>) => {
+    const workers = positiveInteger('--workers', raw['workers'] as string | undefined);
+    const checkpointEvery = positiveInteger(
+      '--checkpoint-every',
+      raw['checkpointEvery'] as string | undefined,
+    );
+    const interval = Number(raw['progressInterval']);
+    if (!Number.isFinite(interval) || interval < 0) {
+      throw new UsageError(
+        `--progress-interval must be a number ≥ 0, got "${String(raw['progressInterval'])}"`,
+      );
+    }
+    let shard;
+    if (raw['shard'] !== undefined) {
+      shard = parseShard(raw['shard'] as string);
+      if (typeof shard === 'string') throw new UsageError(shard);
+    }
+    const prepared = await prepareSweep(configFile, {
+      builtinPlugins,
+      taskIds: defaultEnvRegistry.ids(),
+      ...(raw['out'] !== undefined ? { out: raw['out'] as string } : {}),
+      ...(workers !== undefined ? { workers } : {}),
+      ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
+      ...(shard ? { shard } : {}),
+    });
+    const reporter = raw['quiet']
+      ? silentSweepReporter
+      : process.stderr.isTTY
+        ? new TtyReporter(process.stderr, systemClock)
+        : new PlainReporter((line) => process.stderr.write(line + '\n'), systemClock, interval);
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const summary = await runSweep(prepared, { reporter, signal: controller.signal });
+    if (controller.signal.aborted) {
+      process.stderr.write('arena: interrupted; run the same command again to resume\n');
+      process.exit(130);
+    }
+    const failed = summary.failed.length;
+    process.stderr.write(
+      `sweep ${failed ? 'finished with failures' : 'done'}: ${summary.total} trials (${summary.skipped} already done, ${summary.ran} run${failed ? `, ${failed} failed` : ''}) → ${summary.outDir}\n` +
+        (failed
+          ? summary.failed.map((f) => `  FAILED ${f.id}: ${f.error}\n`).join('')
+          : `report: arena report ${summary.outDir}\n`),
+    );
+    if (failed) process.exitCode = 1;
+  });
+
+program
+  .command('report')
+  .description(
+    'write an HTML report with Figure 4 (SVG + PNG) and final-performance tables for a sweep directory',
+  )
+  .argument('<dir>', 'a sweep output directory (holds manifest.json)')
+  .option('--out <dir>', 'report directory (default: <dir>/report)')
+  .option('--bootstrap <n>', 'bootstrap resamples', '2000')
+  .option('--seed <n>', 'seed of the bootstrap (the report is deterministic for a seed)', '0')
+  .action(async (dir: string, raw: Record<string, string | undefined>) => {
+    const reps = positiveInteger('--bootstrap', raw['bootstrap'])!;
+    if (!/^\d+$/.test(raw['seed'] ?? ''))
+      throw new UsageError(`--seed must be an integer ≥ 0, got "${raw['seed']}"`);
+    const { files, summary } = await writeReport({
+      dir,
+      reps,
+      seed: Number(raw['seed']),
+      ...(raw['out'] !== undefined ? { out: raw['out'] } : {}),
+    });
+    process.stdout.write(
+      `report: ${summary.trials.done}/${summary.trials.total} trials finished, ${summary.tasks.length} task(s), ${summary.variants.length} algorithm variant(s)\n` +
+        `  ${files.html}\n  ${files.svg}\n  ${files.png}\n  ${files.summary}\n`,
+    );
+  });
+
+program
+  .command('schema')
+  .description('print the JSON Schema of sweep config files (built-in algorithms and tasks)')
+  .action(() => {
+    process.stdout.write(
+      JSON.stringify(composeSweepSchema(builtinPlugins, defaultEnvRegistry.ids()), null, 2) + '\n',
+    );
   });
 
 program
@@ -65,5 +177,9 @@ try {
     fail(e.message.replace(/^error: /, ''));
   }
   if (e instanceof UsageError) fail(e.message);
+  if (e instanceof ConfigError) {
+    process.stderr.write(`arena: ${e.message}\n`);
+    process.exit(2);
+  }
   throw e;
 }

@@ -2,8 +2,8 @@
  * Plugin configs: defaults from the schema, then preset overrides, then the user's settings,
  * validated against the plugin's TypeBox schema with errors that name the field.
  */
-import { Value } from '@sinclair/typebox/value';
 import type { AlgorithmPlugin, PresetName } from '@policy-arena/core';
+import { applyDefaults, issuesFromAjv, makeAjv } from './sweep-config.js';
 
 export class UsageError extends Error {}
 
@@ -34,18 +34,24 @@ export function resolvePluginConfig(
     }
   }
   const merged = { ...(plugin.presets?.[preset]?.(envId) ?? {}), ...settings };
-  const config = Value.Default(schema, Value.Clone(merged)) as Record<string, unknown>;
-  const first = [...Value.Errors(schema, config)][0];
-  if (first) {
-    const field = first.path.replace(/^\//, '') || '(config)';
-    const property = (schema.properties as Record<string, { anyOf?: { const?: unknown }[] }>)[field];
-    const choices = property?.anyOf?.map((s) => s.const).filter((c) => c !== undefined);
-    const expected = choices?.length
-      ? `expected one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`
-      : first.message;
-    throw new UsageError(
-      `${plugin.name} setting "${field}": ${expected}, got ${JSON.stringify(first.value)}`,
-    );
-  }
+  const config = applyDefaults(schema, merged);
+  const [first] = pluginConfigIssues(plugin, config);
+  if (first) throw new UsageError(`${plugin.name} setting "${first.field}": ${first.message}`);
   return config;
+}
+
+/**
+ * Checks a full config against the plugin's schema — with Ajv rather than TypeBox's checker,
+ * because third-party plugins may ship plain JSON Schema. Empty when valid.
+ */
+export function pluginConfigIssues(
+  plugin: AlgorithmPlugin,
+  config: Record<string, unknown>,
+): { field: string; message: string }[] {
+  const validate = makeAjv().compile(JSON.parse(JSON.stringify(plugin.configSchema)) as object);
+  if (validate(config)) return [];
+  return issuesFromAjv(validate.errors ?? []).map((i) => ({
+    field: i.path.join('.') || '(config)',
+    message: i.message,
+  }));
 }

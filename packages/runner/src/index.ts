@@ -1,5 +1,37 @@
-export { runTrial, TIMING_FIELDS } from './trial.js';
-export type { IterationRecord, TrialOptions, TrialResult } from './trial.js';
+export { runTrial, TIMING_FIELDS, architectureFor, defaultPolicy } from './trial.js';
+export type { IterationRecord, TrialOptions, TrialResult, TrialCheckpoint, PolicyMaker } from './trial.js';
 export { BUDGETS, PRESETS, POLICY_ARCHITECTURES, DEFAULT_POLICY_ARCHITECTURE, budgetFor } from './presets.js';
 export type { Budget, PolicyArchitecture } from './presets.js';
-export { UsageError, parseSetting, resolvePluginConfig } from './config.js';
+export { UsageError, parseSetting, resolvePluginConfig, pluginConfigIssues } from './config.js';
+export { TYPES, systemClock, silentReporter } from './services.js';
+export type { Backend, Clock, IterationUpdate, PolicyFactory, Reporter, TrialFinish } from './services.js';
+export {
+  TrialRunner,
+  boundPlugins,
+  createRootContainer,
+  createTrialContainer,
+  defaultPolicyFactory,
+} from './container.js';
+export type { RootServices, TrialOutcome } from './container.js';
+export { PluginLoadError, importPlugin, loadPlugins, pluginExport, resolvePlugin } from './plugins.js';
+export type { LoadedPlugin, PluginSource } from './plugins.js';
+export {
+  ConfigError,
+  SweepConfigSchema,
+  AlgorithmEntrySchema,
+  applyDefaults,
+  composeSweepSchema,
+  readSweepConfig,
+} from './sweep-config.js';
+export type { AlgorithmEntry, ConfigIssue, LoadedSweepConfig, SweepConfig } from './sweep-config.js';
+export { expandTrials, fingerprint, parseShard, selectShard, trialId, gridPoints } from './trials.js';
+export type { Shard, TrialSpec } from './trials.js';
+export { ResultsStore, writeFileAtomic, MANIFEST_FILE } from './store.js';
+export type { Manifest, ManifestTrial, StoredCheckpoint, TrialState, TrialStatus } from './store.js';
+export { SweepRunner, prepareSweep, runSweep } from './sweep.js';
+export type { PreparedSweep, SweepOptions, SweepSummary } from './sweep.js';
+export { PlainReporter, TtyReporter, silentSweepReporter, formatDuration } from './progress.js';
+export type { SweepPlan, SweepReporter } from './progress.js';
+export { writeReport, computeSummary, figureSpec, renderFigure } from './report.js';
+export type { ReportOptions, ReportSummary, FinalRow, AggregateRow, CurvePoint } from './report.js';
+export { iqm, bootstrap, stratifiedBootstrap } from './stats.js';

@@ -12,7 +12,9 @@ import type {
   AlgorithmPlugin,
   BackendName,
   Env,
+  EnvSpec,
   IterationContext,
+  Json,
   TrajectoryBatch,
 } from '@policy-arena/core';
 import { defaultEnvRegistry } from '@policy-arena/envs';
@@ -38,6 +40,25 @@ export interface IterationRecord {
 
 export const TIMING_FIELDS: readonly string[] = ['seconds'];
 
+/**
+ * Everything a trial needs to continue exactly where it stopped. The random streams are derived
+ * from the seed and the iteration index, so no generator state is stored; a plugin that keeps its
+ * own random state (or any other state) returns it from `optimizer.state()`.
+ */
+export interface TrialCheckpoint {
+  /** Iterations completed, i.e. the index of the next iteration to run. */
+  readonly iteration: number;
+  /** Cumulative env steps after those iterations. */
+  readonly envSteps: number;
+  /** Policy parameters θ after those iterations. */
+  readonly params: Float64Array;
+  /** `optimizer.state()` after those iterations. */
+  readonly optimizerState: Json;
+}
+
+/** Makes the trial's policy; the default uses the architecture per task (Table 2). */
+export type PolicyMaker = (spec: EnvSpec, envId: string, rng: Rng) => GaussianPolicy;
+
 export interface TrialOptions {
   readonly plugin: AlgorithmPlugin;
   /** A config already validated against the plugin's schema (defaults filled in). */
@@ -50,12 +71,43 @@ export interface TrialOptions {
   readonly envRegistry?: EnvRegistry;
   /** The policy network; defaults by task (Table 2). */
   readonly policy?: PolicyArchitecture;
+  /** Builds the policy instead of `policy` (the DI container's policy factory). */
+  readonly makePolicy?: PolicyMaker;
   readonly onIteration?: (record: IterationRecord) => void | Promise<void>;
+  /** Continue from a checkpoint instead of iteration 0 (results are identical to an uninterrupted run). */
+  readonly resumeFrom?: TrialCheckpoint;
+  /** Called after every `checkpointEvery`-th iteration (and after the last), after `onIteration`. */
+  readonly onCheckpoint?: (checkpoint: TrialCheckpoint) => void | Promise<void>;
+  /** Default 1: a checkpoint after every iteration. */
+  readonly checkpointEvery?: number;
+  /** Monotonic milliseconds, for the `seconds` field (default: performance.now). */
+  readonly now?: () => number;
 }
 
 export interface TrialResult {
+  /** The records of the iterations run by this call (from `resumeFrom.iteration` on). */
   readonly records: IterationRecord[];
   readonly finalParams: Float64Array;
+}
+
+/** The policy architecture of a task (Table 2), or the default for third-party tasks. */
+export function architectureFor(envId: string): PolicyArchitecture {
+  return POLICY_ARCHITECTURES[envId] ?? DEFAULT_POLICY_ARCHITECTURE;
+}
+
+/** The Gaussian policy of Appendix D for an env spec and architecture. */
+export function defaultPolicy(spec: EnvSpec, architecture: PolicyArchitecture, rng: Rng): GaussianPolicy {
+  if (spec.actionSpace.kind !== 'box')
+    throw new TypeError(`${spec.id}: only continuous action spaces are supported`);
+  return GaussianPolicy.create(
+    {
+      obsDim: spec.observationSpace.shape[0],
+      actDim: spec.actionSpace.shape[0],
+      hidden: architecture.hidden,
+      outputInitScale: architecture.outputInitScale,
+    },
+    rng,
+  );
 }
 
 function mean(xs: readonly number[]): number {
@@ -64,32 +116,37 @@ function mean(xs: readonly number[]): number {
 
 export async function runTrial(options: TrialOptions): Promise<TrialResult> {
   const { plugin, config, envId, seed, iterations, stepsPerIteration } = options;
+  const now = options.now ?? (() => performance.now());
+  const checkpointEvery = options.checkpointEvery ?? 1;
+  if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1) {
+    throw new RangeError(`checkpointEvery must be an integer ≥ 1, got ${checkpointEvery}`);
+  }
   await initBackend(options.backend ?? 'wasm');
   const registry = options.envRegistry ?? defaultEnvRegistry;
   const env: Env = await registry.make(envId);
   const spec = env.spec;
-  const actionSpace = spec.actionSpace;
-  if (actionSpace.kind !== 'box')
+  if (spec.actionSpace.kind !== 'box') {
+    env.close();
     throw new TypeError(`${envId}: only continuous action spaces are supported`);
+  }
 
   const trialRng = Rng.fromSeed(seed);
-  const architecture = options.policy ?? POLICY_ARCHITECTURES[envId] ?? DEFAULT_POLICY_ARCHITECTURE;
-  const policy = GaussianPolicy.create(
-    {
-      obsDim: spec.observationSpace.shape[0],
-      actDim: actionSpace.shape[0],
-      hidden: architecture.hidden,
-      outputInitScale: architecture.outputInitScale,
-    },
-    trialRng.split('policy-init'),
-  );
+  const makePolicy: PolicyMaker =
+    options.makePolicy ??
+    ((envSpec, id, rng) => defaultPolicy(envSpec, options.policy ?? architectureFor(id), rng));
+  // The policy is always created from its init stream first, so a resumed trial builds the same
+  // network before its parameters are overwritten by the checkpoint's.
+  const policy = makePolicy(spec, envId, trialRng.split('policy-init'));
+  const resume = options.resumeFrom;
+  if (resume) policy.setParams(resume.params);
   const optimizer = plugin.create(config as never, { envSpec: spec, policy, rng: trialRng.split('plugin') });
+  if (resume) optimizer.load(resume.optimizerState);
 
   const records: IterationRecord[] = [];
-  let totalSteps = 0;
+  let totalSteps = resume?.envSteps ?? 0;
   try {
-    for (let iteration = 0; iteration < iterations; iteration++) {
-      const started = performance.now();
+    for (let iteration = resume?.iteration ?? 0; iteration < iterations; iteration++) {
+      const started = now();
       const iterationRng = trialRng.splitIndex('iteration', iteration);
       const samplerRng = iterationRng.split('sampler');
       const returns: number[] = [];
@@ -155,10 +212,19 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
         perStepReward: meanReturn / spec.maxEpisodeSteps,
         meanEpisodeLength: mean(lengths),
         ...extras,
-        seconds: (performance.now() - started) / 1000,
+        seconds: (now() - started) / 1000,
       };
       records.push(record);
       await options.onIteration?.(record);
+      const done = iteration + 1;
+      if (options.onCheckpoint && (done % checkpointEvery === 0 || done === iterations)) {
+        await options.onCheckpoint({
+          iteration: done,
+          envSteps: totalSteps,
+          params: policy.getParams(),
+          optimizerState: optimizer.state(),
+        });
+      }
     }
   } finally {
     optimizer.dispose?.();

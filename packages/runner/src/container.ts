@@ -1,0 +1,166 @@
+/**
+ * The inversify container. One root container per process (and one per worker thread) holds the
+ * long-lived services; each trial gets a child container with its spec, its plugin and a
+ * TrialRunner, so nothing trial-specific leaks between trials that share a worker.
+ *
+ * DESIGN §5: `experimentalDecorators`, no decorator metadata, every injection names its
+ * identifier with `@inject(Symbol.for('…'))` (the TYPES table).
+ */
+import { Container, inject, injectable } from 'inversify';
+import type { AlgorithmPlugin, BackendName, EnvSpec, Rng } from '@policy-arena/core';
+import { defaultEnvRegistry } from '@policy-arena/envs';
+import type { EnvRegistry } from '@policy-arena/envs';
+import { systemClock, silentReporter, TYPES } from './services.js';
+import type { Backend, Clock, IterationUpdate, PolicyFactory, Reporter } from './services.js';
+import { ResultsStore } from './store.js';
+import { architectureFor, defaultPolicy, runTrial } from './trial.js';
+import type { IterationRecord } from './trial.js';
+import { fingerprint } from './trials.js';
+import type { TrialSpec } from './trials.js';
+
+export const defaultPolicyFactory: PolicyFactory = {
+  architectureFor,
+  create: (spec: EnvSpec, envId: string, rng: Rng) => defaultPolicy(spec, architectureFor(envId), rng),
+};
+
+export interface RootServices {
+  readonly plugins: readonly AlgorithmPlugin[];
+  readonly envRegistry?: EnvRegistry;
+  readonly policyFactory?: PolicyFactory;
+  readonly backend?: BackendName;
+  readonly store?: ResultsStore;
+  readonly reporter?: Reporter;
+  readonly clock?: Clock;
+  readonly checkpointEvery?: number;
+}
+
+export function createRootContainer(services: RootServices): Container {
+  const container = new Container();
+  for (const plugin of services.plugins) {
+    // Multi-bound: getAll() lists every plugin, get(…, { name }) picks one by its name.
+    container
+      .bind<AlgorithmPlugin>(TYPES.AlgorithmPlugin)
+      .toConstantValue(plugin)
+      .when((constraints) => constraints.name === undefined || constraints.name === plugin.name);
+  }
+  container.bind<EnvRegistry>(TYPES.EnvRegistry).toConstantValue(services.envRegistry ?? defaultEnvRegistry);
+  container
+    .bind<PolicyFactory>(TYPES.PolicyFactory)
+    .toConstantValue(services.policyFactory ?? defaultPolicyFactory);
+  container.bind<Backend>(TYPES.Backend).toConstantValue({ name: services.backend ?? 'wasm' });
+  if (services.store) container.bind<ResultsStore>(TYPES.ResultsStore).toConstantValue(services.store);
+  if (services.reporter) container.bind<Reporter>(TYPES.Reporter).toConstantValue(services.reporter);
+  container.bind<Clock>(TYPES.Clock).toConstantValue(services.clock ?? systemClock);
+  container.bind<number>(TYPES.CheckpointEvery).toConstantValue(services.checkpointEvery ?? 1);
+  return container;
+}
+
+/** All plugins bound in a container. */
+export function boundPlugins(container: Container): AlgorithmPlugin[] {
+  return container.getAll<AlgorithmPlugin>(TYPES.AlgorithmPlugin);
+}
+
+/** A child container for one trial; `reporter` overrides the root's (a worker's message port). */
+export function createTrialContainer(root: Container, spec: TrialSpec, reporter?: Reporter): Container {
+  const child = new Container({ parent: root });
+  child.bind<TrialSpec>(TYPES.TrialSpec).toConstantValue(spec);
+  child
+    .bind<AlgorithmPlugin>(TYPES.TrialPlugin)
+    .toDynamicValue((ctx) => ctx.get<AlgorithmPlugin>(TYPES.AlgorithmPlugin, { name: spec.algorithm }));
+  if (reporter) child.bind<Reporter>(TYPES.Reporter).toConstantValue(reporter);
+  else if (!root.isBound(TYPES.Reporter))
+    child.bind<Reporter>(TYPES.Reporter).toConstantValue(silentReporter);
+  child.bind<TrialRunner>(TYPES.TrialRunner).to(TrialRunner);
+  return child;
+}
+
+export interface TrialOutcome {
+  readonly id: string;
+  /** The iteration this run started from (0 unless resumed). */
+  readonly fromIteration: number;
+  readonly iterationsDone: number;
+  readonly wallSeconds: number;
+  /** The last iteration's progress fields, if any iteration was recorded. */
+  readonly last?: IterationUpdate;
+}
+
+/**
+ * Runs one trial of a sweep against the results store: resumes from the trial's checkpoint when
+ * there is one (after cutting metrics.jsonl back to it), appends a record per iteration, and
+ * writes a checkpoint every k iterations.
+ */
+@injectable()
+export class TrialRunner {
+  constructor(
+    @inject(Symbol.for('policy-arena.TrialSpec')) private readonly spec: TrialSpec,
+    @inject(Symbol.for('policy-arena.TrialPlugin')) private readonly plugin: AlgorithmPlugin,
+    @inject(Symbol.for('policy-arena.EnvRegistry')) private readonly envRegistry: EnvRegistry,
+    @inject(Symbol.for('policy-arena.PolicyFactory')) private readonly policyFactory: PolicyFactory,
+    @inject(Symbol.for('policy-arena.Backend')) private readonly backend: Backend,
+    @inject(Symbol.for('policy-arena.ResultsStore')) private readonly store: ResultsStore,
+    @inject(Symbol.for('policy-arena.Reporter')) private readonly reporter: Reporter,
+    @inject(Symbol.for('policy-arena.Clock')) private readonly clock: Clock,
+    @inject(Symbol.for('policy-arena.CheckpointEvery')) private readonly checkpointEvery: number,
+  ) {}
+
+  async run(): Promise<TrialOutcome> {
+    const { spec, store } = this;
+    const print = fingerprint(spec);
+    const stored = store.readCheckpoint(spec.id);
+    let resumeFrom =
+      stored && stored.fingerprint === print && stored.iteration > 0
+        ? {
+            iteration: stored.iteration,
+            envSteps: stored.envSteps,
+            params: Float64Array.from(stored.params),
+            optimizerState: stored.optimizerState,
+          }
+        : undefined;
+    if (resumeFrom && !store.truncateRecords(spec.id, resumeFrom.iteration)) resumeFrom = undefined;
+    if (!resumeFrom) {
+      store.removeCheckpoint(spec.id);
+      store.truncateRecords(spec.id, 0);
+    }
+    const fromIteration = resumeFrom?.iteration ?? 0;
+    this.reporter.trialStarted(spec, fromIteration);
+    const records: IterationRecord[] = [];
+    await runTrial({
+      plugin: this.plugin,
+      config: spec.config as Record<string, unknown>,
+      envId: spec.task,
+      seed: spec.seed,
+      iterations: spec.iterations,
+      stepsPerIteration: spec.stepsPerIteration,
+      backend: this.backend.name,
+      envRegistry: this.envRegistry,
+      makePolicy: (envSpec, envId, rng) => this.policyFactory.create(envSpec, envId, rng),
+      now: () => this.clock.now(),
+      ...(resumeFrom ? { resumeFrom } : {}),
+      checkpointEvery: this.checkpointEvery,
+      onIteration: (record) => {
+        store.appendRecord(spec.id, record);
+        records.push(record);
+        this.reporter.iteration(spec, record);
+      },
+      onCheckpoint: (checkpoint) => store.writeCheckpoint(spec.id, print, checkpoint),
+    });
+    const all = store.readRecords(spec.id);
+    const last = all.at(-1);
+    return {
+      id: spec.id,
+      fromIteration,
+      iterationsDone: all.length,
+      wallSeconds: all.reduce((s, r) => s + r.seconds, 0),
+      ...(last
+        ? {
+            last: {
+              iteration: last.iteration,
+              perStepReward: last.perStepReward,
+              envSteps: last.envSteps,
+              seconds: last.seconds,
+            },
+          }
+        : {}),
+    };
+  }
+}

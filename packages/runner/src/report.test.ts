@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeReport } from './report.js';
+import { ResultsStore } from './store.js';
+import type { Manifest, ManifestTrial } from './store.js';
+import type { IterationRecord } from './trial.js';
+import type { TrialSpec } from './trials.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'arena-report-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const variants = ['trpo-single-path', 'random-search', 'cem stepSize=0.1'];
+const tasks = ['cartpole-v1', 'swimmer-v1'];
+const seeds = [1, 2, 3];
+
+/** A sweep directory with made-up curves: variant v on task t with seed s scores (v+1)·i/10 + s/100. */
+function fakeSweep(dir: string, unfinished?: string): void {
+  const store = new ResultsStore(dir);
+  const trials: ManifestTrial[] = [];
+  variants.forEach((variant, v) => {
+    for (const task of tasks) {
+      for (const seed of seeds) {
+        const id = `${variant.replace(/[ =.]/g, '_')}__${task}__seed${seed}`;
+        const iterations = 5;
+        const done = id !== unfinished;
+        const records: IterationRecord[] = Array.from({ length: done ? iterations : 2 }, (_, i) => ({
+          iteration: i,
+          envSteps: 100 * (i + 1),
+          episodes: 4,
+          meanReturn: 100 * ((v + 1) * i * 0.1 + seed / 100),
+          perStepReward: (v + 1) * i * 0.1 + seed / 100,
+          meanEpisodeLength: 50,
+          seconds: 0.5,
+        }));
+        store.truncateRecords(id, 0);
+        for (const r of records) store.appendRecord(id, r);
+        const spec = {
+          id,
+          algorithm: variant.split(' ')[0]!,
+          label: variant.split(' ')[0]!,
+          variant,
+          task,
+          seed,
+          grid: {},
+          iterations,
+        } as unknown as TrialSpec;
+        store.writeState({
+          id,
+          fingerprint: 'f',
+          spec,
+          status: done ? 'done' : 'running',
+          iterationsDone: records.length,
+          wallSeconds: records.length * 0.5,
+          starts: [0],
+          updatedAt: 'x',
+        });
+        trials.push({
+          id,
+          algorithm: spec.algorithm,
+          label: spec.label,
+          variant,
+          task,
+          seed,
+          grid: {},
+          iterations,
+          stepsPerIteration: 100,
+          fingerprint: 'f',
+          status: done ? 'done' : 'running',
+          iterationsDone: records.length,
+          wallSeconds: records.length * 0.5,
+        });
+      }
+    }
+  });
+  const manifest: Manifest = {
+    version: 1,
+    name: 'fake <sweep>',
+    configFile: 'x.json',
+    config: { tasks },
+    preset: 'smoke',
+    seeds,
+    tasks,
+    packages: { node: process.version },
+    plugins: [],
+    updatedAt: 'x',
+    trials,
+  };
+  store.writeManifest(manifest);
+}
+
+describe('arena report', () => {
+  it('writes an HTML report naming every algorithm and task, an SVG, and a PNG of the SVG’s size × scale', async () => {
+    const dir = path.join(tmp, 'a');
+    fakeSweep(dir, 'random-search__swimmer-v1__seed3');
+    const { files, summary } = await writeReport({ dir, reps: 500 });
+    const html = fs.readFileSync(files.html, 'utf8');
+    for (const name of [...variants, ...tasks]) expect(html).toContain(name);
+    expect(html).toContain('fake &lt;sweep&gt;'); // escaped
+    expect(html).toMatch(/<svg[\s\S]*<\/svg>/); // the figure is inline: the page is self-contained
+    expect(html).not.toMatch(/<script|<link|src="http/);
+    const png = PNG.sync.read(fs.readFileSync(files.png));
+    expect(png.width).toBe(summary.figure.pngWidth);
+    expect(png.height).toBe(summary.figure.pngHeight);
+    expect(png.width).toBe(Math.round(summary.figure.width * 2));
+    expect(png.height).toBe(Math.round(summary.figure.height * 2));
+    expect(png.width).toBeGreaterThan(1000);
+    // Not blank: the lines' colours are there (Tableau blue of the first variant).
+    let coloured = 0;
+    for (let i = 0; i < png.data.length; i += 4) {
+      const [r, g, b] = [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
+      if (Math.abs(r - 0x4c) < 12 && Math.abs(g - 0x78) < 12 && Math.abs(b - 0xa8) < 12) coloured++;
+    }
+    expect(coloured).toBeGreaterThan(500);
+    expect(fs.readFileSync(files.svg, 'utf8')).toMatch(/cartpole-v1[\s\S]*swimmer-v1/);
+
+    // Statistics: final = last iteration; the unfinished trial is left out of the table.
+    const row = summary.final.find((r) => r.task === 'cartpole-v1' && r.variant === 'random-search')!;
+    expect(row.seeds).toBe(3);
+    expect(row.mean).toBeCloseTo(2 * 4 * 0.1 + 0.02, 12);
+    expect(summary.final.find((r) => r.task === 'swimmer-v1' && r.variant === 'random-search')!.seeds).toBe(
+      2,
+    );
+    expect(summary.trials).toEqual({ total: 18, done: 17, withRecords: 18 });
+    // One curve point per task × variant × iteration, the band around the mean.
+    expect(summary.curves).toHaveLength(tasks.length * variants.length * 5);
+    for (const c of summary.curves) {
+      expect(c.low).toBeLessThanOrEqual(c.mean + 1e-12);
+      expect(c.high).toBeGreaterThanOrEqual(c.mean - 1e-12);
+    }
+    // The best variant has the highest normalized IQM across tasks.
+    const best = [...summary.aggregate].sort((a, b) => b.normalizedIqm - a.normalizedIqm)[0]!;
+    expect(best.variant).toBe('cem stepSize=0.1');
+  });
+
+  it('is deterministic: the same directory gives byte-identical files', async () => {
+    const dir = path.join(tmp, 'b');
+    fakeSweep(dir);
+    const one = await writeReport({ dir, out: path.join(tmp, 'b1'), reps: 300 });
+    const two = await writeReport({ dir, out: path.join(tmp, 'b2'), reps: 300 });
+    for (const key of ['html', 'svg', 'png', 'summary'] as const) {
+      expect(fs.readFileSync(two.files[key]).equals(fs.readFileSync(one.files[key])), key).toBe(true);
+    }
+  });
+
+  it('rejects a directory that holds no sweep', async () => {
+    await expect(writeReport({ dir: tmp })).rejects.toThrow(
+      /is not a sweep directory: it has no manifest.json/,
+    );
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, gridPoints, parseShard, selectShard, trialId, variantName } from './trials.js';
+import type { TrialSpec } from './trials.js';
+
+describe('trial ids', () => {
+  it('are readable: label, task, sorted grid, seed', () => {
+    expect(trialId('trpo-single-path', 'cartpole-v1', { stepSize: 0.01 }, 1)).toBe(
+      'trpo-single-path__cartpole-v1__stepSize=0.01__seed1',
+    );
+    expect(trialId('trpo', 'swimmer-v1', { stepSize: 0.03, baseline: 'none' }, 12)).toBe(
+      'trpo__swimmer-v1__baseline=none__stepSize=0.03__seed12',
+    );
+    expect(trialId('cem', 'cartpole-v1', {}, 0)).toBe('cem__cartpole-v1__seed0');
+  });
+
+  it('fall back to a short hash of the grid point for values that are not plain', () => {
+    const id = trialId('x', 'cartpole-v1', { hidden: [32, 32] }, 1);
+    expect(id).toMatch(/^x__cartpole-v1__grid-[0-9a-f]{8}__seed1$/);
+    expect(trialId('x', 'cartpole-v1', { hidden: [32, 32] }, 1)).toBe(id); // stable
+    expect(trialId('x', 'cartpole-v1', { hidden: [32, 64] }, 1)).not.toBe(id);
+    expect(trialId('x', 'cartpole-v1', { s: 'has space' }, 1)).toMatch(/grid-[0-9a-f]{8}/);
+  });
+
+  it('do not depend on the order of grid keys', () => {
+    expect(trialId('a', 't-v1', { b: 1, a: 2 }, 1)).toBe(trialId('a', 't-v1', { a: 2, b: 1 }, 1));
+    expect(canonicalJson({ b: 1, a: [2, { d: 1, c: 2 }] })).toBe('{"a":[2,{"c":2,"d":1}],"b":1}');
+  });
+
+  it('name variants by label and grid point', () => {
+    expect(variantName('trpo', { stepSize: 0.01 })).toBe('trpo stepSize=0.01');
+    expect(variantName('trpo', {})).toBe('trpo');
+  });
+});
+
+describe('grids', () => {
+  it('expand to every combination, in the config order', () => {
+    expect(gridPoints({ a: [1, 2], b: ['x', 'y'] })).toEqual([
+      { a: 1, b: 'x' },
+      { a: 1, b: 'y' },
+      { a: 2, b: 'x' },
+      { a: 2, b: 'y' },
+    ]);
+    expect(gridPoints(undefined)).toEqual([{}]);
+  });
+});
+
+describe('shards', () => {
+  const trials = Array.from(
+    { length: 11 },
+    (_, i) => ({ id: `t${String(i).padStart(2, '0')}` }) as TrialSpec,
+  );
+
+  it('parse i/n and reject the rest', () => {
+    expect(parseShard('2/4')).toEqual({ index: 2, count: 4 });
+    expect(parseShard('0/4')).toMatch(/between 1 and 4/);
+    expect(parseShard('5/4')).toMatch(/between 1 and 4/);
+    expect(parseShard('1-4')).toMatch(/i\/n/);
+  });
+
+  it('are disjoint, cover every trial, and do not depend on the trials’ order', () => {
+    for (const count of [1, 2, 3, 5]) {
+      const parts = Array.from({ length: count }, (_, i) => selectShard(trials, { index: i + 1, count }));
+      const ids = parts.flat().map((t) => t.id);
+      expect(new Set(ids).size).toBe(trials.length);
+      expect(ids.sort()).toEqual(trials.map((t) => t.id));
+      const reversed = selectShard([...trials].reverse(), { index: 1, count });
+      expect(reversed.map((t) => t.id).sort()).toEqual(parts[0]!.map((t) => t.id).sort());
+      for (const p of parts) expect(p.length).toBeGreaterThanOrEqual(Math.floor(trials.length / count));
+    }
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * A sweep's trials: algorithms (× grid points) × tasks × seeds, each with a stable, readable id.
+ *
+ * Id: `<label>__<task>__<key>=<value>…__seed<n>` with grid keys in alphabetical order, e.g.
+ * `trpo-single-path__cartpole-v1__stepSize=0.01__seed1`. When a grid value is not a plain
+ * number, boolean or short word, or the id would exceed 120 characters, the grid part becomes an
+ * 8-hex hash of the grid point: `trpo-single-path__cartpole-v1__grid-1a2b3c4d__seed1`.
+ *
+ * The spec of a trial holds everything its results depend on; its fingerprint (a hash of the
+ * spec) guards resumes against a changed config.
+ */
+import crypto from 'node:crypto';
+import type { BackendName, Json, PresetName } from '@policy-arena/core';
+import { budgetFor } from './presets.js';
+import { ConfigError, applyDefaults, issuesFromAjv, makeAjv } from './sweep-config.js';
+import type { ConfigIssue, LoadedSweepConfig } from './sweep-config.js';
+
+export interface TrialSpec {
+  readonly id: string;
+  /** The plugin's name. */
+  readonly algorithm: string;
+  /** The config entry's label (default: the plugin's name). */
+  readonly label: string;
+  /** Label and grid point: one line (curve) in the report, e.g. `trpo-single-path stepSize=0.01`. */
+  readonly variant: string;
+  readonly task: string;
+  readonly seed: number;
+  readonly grid: Readonly<Record<string, Json>>;
+  /** The plugin config the trial runs with: defaults, preset, settings and grid point. */
+  readonly config: Readonly<Record<string, Json>>;
+  readonly preset: PresetName;
+  readonly iterations: number;
+  readonly stepsPerIteration: number;
+  readonly backend: BackendName;
+}
+
+/** JSON with object keys sorted, so equal values give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function shortHash(text: string, length = 8): string {
+  return crypto.createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+/** Hash of everything a trial's results depend on (the id excluded). */
+export function fingerprint(spec: TrialSpec): string {
+  const { id: _id, ...rest } = spec;
+  return shortHash(canonicalJson(rest), 16);
+}
+
+const SAFE = /^[A-Za-z0-9.+-]{1,24}$/;
+
+function gridValueText(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'string' && SAFE.test(value)) return value;
+  return undefined;
+}
+
+export function trialId(label: string, task: string, grid: Record<string, unknown>, seed: number): string {
+  const keys = Object.keys(grid).sort();
+  const parts = keys.map((k) => {
+    const text = gridValueText(grid[k]);
+    return text !== undefined && /^[A-Za-z0-9]+$/.test(k) ? `${k}=${text}` : undefined;
+  });
+  const readable = [label, task, ...parts, `seed${seed}`].join('__');
+  if (parts.every((p) => p !== undefined) && readable.length <= 120) return readable;
+  return [label, task, `grid-${shortHash(canonicalJson(grid))}`, `seed${seed}`].join('__');
+}
+
+export function variantName(label: string, grid: Record<string, unknown>): string {
+  const keys = Object.keys(grid).sort();
+  return [label, ...keys.map((k) => `${k}=${gridValueText(grid[k]) ?? JSON.stringify(grid[k])}`)].join(' ');
+}
+
+/** Every combination of the grid's values, keys in the config's order, values in their order. */
+export function gridPoints(grid: Record<string, readonly unknown[]> | undefined): Record<string, Json>[] {
+  let points: Record<string, Json>[] = [{}];
+  for (const [key, values] of Object.entries(grid ?? {})) {
+    points = points.flatMap((p) => values.map((v) => ({ ...p, [key]: v as Json })));
+  }
+  return points;
+}
+
+/**
+ * Expands a validated config into trials: for each algorithm entry, each grid point, each task,
+ * each seed. Each trial's plugin config is validated in full (preset values included); a
+ * combination that fails is a ConfigError naming the entry.
+ */
+export function expandTrials(loaded: LoadedSweepConfig): TrialSpec[] {
+  const { config, preset, backend } = loaded;
+  const trials: TrialSpec[] = [];
+  const issues: ConfigIssue[] = [];
+  const ajv = makeAjv();
+  config.algorithms.forEach((entry, index) => {
+    const plugin = loaded.plugins.find((p) => p.name === entry.name);
+    if (!plugin) throw new Error(`unknown plugin ${entry.name} after validation`);
+    const validate = ajv.compile(JSON.parse(JSON.stringify(plugin.configSchema)) as object);
+    const label = entry.label ?? entry.name;
+    for (const grid of gridPoints(entry.grid)) {
+      for (const task of config.tasks) {
+        const merged = applyDefaults(plugin.configSchema, {
+          ...(plugin.presets?.[preset]?.(task) ?? {}),
+          ...(entry.settings ?? {}),
+          ...grid,
+        }) as Record<string, Json>;
+        if (!validate(merged)) {
+          for (const issue of issuesFromAjv(validate.errors ?? [])) {
+            issues.push({
+              path: ['algorithms', index],
+              message: `${plugin.name} config for ${task}${Object.keys(grid).length ? ` at ${variantName('', grid).trim()}` : ''}: ${issue.path.join('.') || '(config)'}: ${issue.message}`,
+            });
+          }
+          continue;
+        }
+        const base = budgetFor(preset, task);
+        const override = { ...config.budget, ...config.budgets?.[task] };
+        for (const seed of config.seeds) {
+          trials.push({
+            id: trialId(label, task, grid, seed),
+            algorithm: plugin.name,
+            label,
+            variant: variantName(label, grid),
+            task,
+            seed,
+            grid,
+            config: merged,
+            preset,
+            iterations: override.iterations ?? base.iterations,
+            stepsPerIteration: override.stepsPerIteration ?? base.stepsPerIteration,
+            backend,
+          });
+        }
+      }
+    }
+  });
+  const ids = new Map<string, TrialSpec>();
+  for (const t of trials) {
+    if (ids.has(t.id)) {
+      issues.push({
+        path: ['algorithms'],
+        message: `two trials would share the id "${t.id}" (a grid with repeated values?)`,
+      });
+    }
+    ids.set(t.id, t);
+  }
+  if (issues.length > 0) throw new ConfigError(loaded.file, issues);
+  return trials;
+}
+
+export interface Shard {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Parses `i/n` (1 ≤ i ≤ n). Returns an error message for bad input. */
+export function parseShard(text: string): Shard | string {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) return `--shard must look like i/n (e.g. 1/4), got "${text}"`;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1) return `--shard: n must be ≥ 1, got ${count}`;
+  if (index < 1 || index > count) return `--shard: i must be between 1 and ${count}, got ${index}`;
+  return { index, count };
+}
+
+/**
+ * The trials of one shard: sorted by id, the k-th (0-based) belongs to shard (k mod n) + 1. The
+ * same config gives the same split on every machine; the shards are disjoint and cover all.
+ */
+export function selectShard(trials: readonly TrialSpec[], shard: Shard | undefined): TrialSpec[] {
+  if (!shard || shard.count === 1) return [...trials];
+  const sorted = [...trials].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const mine = new Set(sorted.filter((_, k) => k % shard.count === shard.index - 1).map((t) => t.id));
+  return trials.filter((t) => mine.has(t.id));
+}
