@@ -1,4 +1,8 @@
 import type { AlgorithmPlugin } from '@policy-arena/core';
+import { cem } from './cem.js';
+import { cma } from './cma.js';
+import { reps } from './reps.js';
+import { rwr } from './rwr.js';
 import { empiricalFim } from './empirical-fim.js';
 import { maxKl } from './max-kl.js';
 import { naturalGradient } from './natural-gradient.js';
@@ -37,4 +41,22 @@ export const builtinPlugins: readonly AlgorithmPlugin[] = [
   naturalGradient,
   empiricalFim,
   maxKl,
+  cem,
+  cma,
+  rwr,
+  reps,
 ] as unknown as readonly AlgorithmPlugin[];
+
+export { cem, cemSchema, cemUpdate, eliteCount, budgetPopulation } from './cem.js';
+export type { CemConfig, CemUpdate } from './cem.js';
+export { cma, cmaSchema, covarianceFor, budgetEpisodes } from './cma.js';
+export type { CmaConfig } from './cma.js';
+export { rwr, rwrSchema, shiftedWeights, linearBaselineResiduals } from './rwr.js';
+export type { RwrConfig } from './rwr.js';
+export { reps, repsSchema, repsDual, featureDifferences, solveEta } from './reps.js';
+export type { RepsConfig, RepsDual } from './reps.js';
+export { weightedGaussianFit, weightedLeastSquares } from './weighted-fit.js';
+export type { WeightedFitOptions, WeightedFitResult } from './weighted-fit.js';
+export { minimizeLbfgs } from './lbfgs.js';
+export type { LbfgsOptions, LbfgsResult, ValueAndGradient } from './lbfgs.js';
+export { stateTimeFeatures, featureCount } from './features.js';

@@ -1,0 +1,213 @@
+/**
+ * Weighted maximum-likelihood refit of the Gaussian policy, shared by RWR and REPS (their M-step):
+ *
+ *   θ' = argmax_θ Σᵢ wᵢ log π_θ(aᵢ|sᵢ),   π_θ(a|s) = N(μ_θ(s), diag(exp r)²),  wᵢ ≥ 0.
+ *
+ * With a state-independent log-std r the problem separates. For any fixed σ the mean part is the
+ * weighted least-squares problem
+ *   min Σᵢ wᵢ Σ_d (aᵢ_d − μ_d(sᵢ))² / (2σ_d²),
+ * and for a fixed mean the optimal variance is the weighted residual variance
+ *   σ_d² = Σᵢ wᵢ (aᵢ_d − μ_d(sᵢ))² / Σᵢ wᵢ.
+ *
+ * - Linear policy (μ(s) = Wᵀs + b, cart-pole): each action dimension is an independent weighted
+ *   least-squares problem in x = [s, 1], solved exactly from the normal equations
+ *   (Xᵀ diag(w) X) β = Xᵀ diag(w) a_d in float64 by Cholesky; then σ from the new residuals. This is
+ *   the exact joint maximum — what rllab's L-BFGS converges to.
+ * - MLP policy: the mean network is fitted by `fitIterations` L-BFGS iterations (float64
+ *   bookkeeping, tfjs float32 gradients) on the weighted squared error at σ_old, from the current
+ *   parameters; then σ in closed form at the new mean. [reconstructed: rllab runs L-BFGS on the
+ *   joint weighted log-likelihood from the current parameters, 20 iterations for ERWR and 50 for
+ *   REPS; fitting the mean first and σ in closed form reaches the same maximum with a better
+ *   conditioned problem, since the log-std gradient no longer competes with the mean's.]
+ *
+ * σ is floored at `minStd` (rllab's GaussianMLPPolicy `min_std` 1e-6) so a degenerate weighting
+ * (one sample with all the weight) cannot produce log 0.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { GaussianPolicy } from '@policy-arena/core';
+import { minimizeLbfgs } from './lbfgs.js';
+
+export interface WeightedFitOptions {
+  /** L-BFGS iterations for an MLP mean (unused for the linear policy). */
+  readonly fitIterations: number;
+  /** Floor on each fitted standard deviation. */
+  readonly minStd: number;
+  /** Force the iterative path even for a linear policy (tests compare it with the closed form). */
+  readonly forceIterative?: boolean;
+}
+
+export interface WeightedFitResult {
+  readonly params: Float64Array;
+  readonly method: 'closed-form' | 'lbfgs';
+  /** L-BFGS iterations used (0 for the closed form). */
+  readonly iterations: number;
+}
+
+/**
+ * Weighted least squares with an intercept: the (inputs + 1) × outputs matrix β minimizing
+ * Σᵢ wᵢ ‖yᵢ − [xᵢ, 1] β‖², rows 0..inputs−1 the coefficients of x, the last row the intercept.
+ * Normal equations by Cholesky in float64; if the Gram matrix is singular (e.g. all weight on fewer
+ * than inputs + 1 distinct points), a ridge of 1e-12 · (mean diagonal) is added and grown ×10 until
+ * it factors — the minimum-norm-like regularized solution.
+ */
+export function weightedLeastSquares(
+  x: Float64Array,
+  inputs: number,
+  y: Float64Array,
+  outputs: number,
+  weights: Float64Array,
+): Float64Array {
+  const n = weights.length;
+  const p = inputs + 1;
+  if (x.length !== n * inputs || y.length !== n * outputs) {
+    throw new RangeError(
+      `weightedLeastSquares: ${n} weights but ${x.length / inputs} inputs and ${y.length / outputs} targets`,
+    );
+  }
+  const gram = new Float64Array(p * p);
+  const rhs = new Float64Array(p * outputs);
+  const row = new Float64Array(p);
+  for (let i = 0; i < n; i++) {
+    const w = weights[i]!;
+    if (w === 0) continue;
+    for (let j = 0; j < inputs; j++) row[j] = x[i * inputs + j]!;
+    row[inputs] = 1;
+    for (let j = 0; j < p; j++) {
+      const wj = w * row[j]!;
+      for (let k = 0; k <= j; k++) gram[j * p + k]! += wj * row[k]!;
+      for (let d = 0; d < outputs; d++) rhs[j * outputs + d]! += wj * y[i * outputs + d]!;
+    }
+  }
+  for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) gram[k * p + j] = gram[j * p + k]!;
+  let meanDiag = 0;
+  for (let j = 0; j < p; j++) meanDiag += gram[j * p + j]! / p;
+  let ridge = 0;
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const L = cholesky(gram, p, ridge);
+    if (L) return choleskySolve(L, p, rhs, outputs);
+    ridge = ridge === 0 ? 1e-12 * (meanDiag || 1) : ridge * 10;
+  }
+  throw new RangeError('weightedLeastSquares: the weighted Gram matrix is not finite');
+}
+
+/** Lower-triangular L with L Lᵀ = A + ridge·I, or null when that is not positive definite. */
+function cholesky(a: Float64Array, p: number, ridge: number): Float64Array | null {
+  const L = new Float64Array(p * p);
+  for (let j = 0; j < p; j++) {
+    let diag = a[j * p + j]! + ridge;
+    for (let k = 0; k < j; k++) diag -= L[j * p + k]! ** 2;
+    if (!(diag > 0)) return null;
+    const ljj = Math.sqrt(diag);
+    L[j * p + j] = ljj;
+    for (let i = j + 1; i < p; i++) {
+      let s = a[i * p + j]!;
+      for (let k = 0; k < j; k++) s -= L[i * p + k]! * L[j * p + k]!;
+      L[i * p + j] = s / ljj;
+    }
+  }
+  return L;
+}
+
+function choleskySolve(L: Float64Array, p: number, b: Float64Array, cols: number): Float64Array {
+  const x = Float64Array.from(b);
+  for (let c = 0; c < cols; c++) {
+    for (let i = 0; i < p; i++) {
+      let s = x[i * cols + c]!;
+      for (let k = 0; k < i; k++) s -= L[i * p + k]! * x[k * cols + c]!;
+      x[i * cols + c] = s / L[i * p + i]!;
+    }
+    for (let i = p - 1; i >= 0; i--) {
+      let s = x[i * cols + c]!;
+      for (let k = i + 1; k < p; k++) s -= L[k * p + i]! * x[k * cols + c]!;
+      x[i * cols + c] = s / L[i * p + i]!;
+    }
+  }
+  return x;
+}
+
+/** Weights scaled to sum to one (throws when they are not finite, negative, or all zero). */
+export function normalizeWeights(weights: Float64Array): Float64Array {
+  let total = 0;
+  for (const w of weights) {
+    if (!(w >= 0 && Number.isFinite(w)))
+      throw new RangeError(`weightedGaussianFit: weights must be finite and ≥ 0, got ${w}`);
+    total += w;
+  }
+  if (!(total > 0)) throw new RangeError('weightedGaussianFit: the weights sum to 0');
+  return Float64Array.from(weights, (w) => w / total);
+}
+
+export function weightedGaussianFit(
+  policy: GaussianPolicy,
+  observations: Float64Array,
+  actions: Float64Array,
+  weights: Float64Array,
+  options: WeightedFitOptions,
+): WeightedFitResult {
+  const { obsDim, actDim } = policy;
+  const w = normalizeWeights(weights);
+  const params = policy.getParams();
+  let method: WeightedFitResult['method'];
+  let iterations = 0;
+  if (policy.hidden.length === 0 && !options.forceIterative) {
+    // θ layout of the linear policy: W (obsDim × actDim, row-major), then b, then r.
+    const beta = weightedLeastSquares(observations, obsDim, actions, actDim, w);
+    params.set(beta.subarray(0, (obsDim + 1) * actDim), 0);
+    method = 'closed-form';
+  } else {
+    const fitted = fitMeanIteratively(policy, observations, actions, w, params, options.fitIterations);
+    params.set(fitted.params);
+    iterations = fitted.iterations;
+    method = 'lbfgs';
+  }
+  // σ_d² = Σᵢ wᵢ (aᵢ_d − μ_d(sᵢ))² at the new mean (w sums to 1).
+  const means = policy.means(observations, params);
+  const variance = new Float64Array(actDim);
+  for (let i = 0; i < w.length; i++) {
+    for (let d = 0; d < actDim; d++)
+      variance[d]! += w[i]! * (actions[i * actDim + d]! - means[i * actDim + d]!) ** 2;
+  }
+  const minLogStd = Math.log(options.minStd);
+  for (let d = 0; d < actDim; d++) {
+    params[policy.logStdOffset + d] = Math.max(0.5 * Math.log(variance[d]!), minLogStd);
+  }
+  return { params, method, iterations };
+}
+
+/**
+ * L-BFGS on the mean parameters: f(θ) = Σᵢ wᵢ Σ_d (aᵢ_d − μ_θ(sᵢ)_d)² / (2σ_d²) with σ = σ_old
+ * fixed (its entries of θ get zero gradient and stay put).
+ */
+function fitMeanIteratively(
+  policy: GaussianPolicy,
+  observations: Float64Array,
+  actions: Float64Array,
+  w: Float64Array,
+  theta0: Float64Array,
+  maxIterations: number,
+): { params: Float64Array; iterations: number } {
+  const n = w.length;
+  const S = tf.tensor2d(Float32Array.from(observations), [n, policy.obsDim]);
+  const A = tf.tensor2d(Float32Array.from(actions), [n, policy.actDim]);
+  const halfInvVar = tf.tensor1d(Float32Array.from(policy.logStd(), (r) => 0.5 * Math.exp(-2 * r)));
+  const W = tf.tensor2d(Float32Array.from(w), [n, 1]);
+  const lossOf = (th: tf.Tensor1D): tf.Scalar =>
+    tf.sum(tf.mul(W, tf.mul(tf.square(tf.sub(A, policy.meanTensor(S, th))), halfInvVar)));
+  const valueAndGrad = tf.valueAndGrad(lossOf);
+  try {
+    const result = minimizeLbfgs(
+      (x) => {
+        const th = tf.tensor1d(Float32Array.from(x));
+        const { value, grad } = valueAndGrad(th);
+        const out = { value: value.dataSync()[0]!, gradient: Float64Array.from(grad.dataSync()) };
+        tf.dispose([th, value, grad]);
+        return out;
+      },
+      theta0,
+      { maxIterations, gradientTolerance: 1e-7, valueTolerance: 1e-9 },
+    );
+    return { params: result.x, iterations: result.iterations };
+  } finally {
+    tf.dispose([S, A, halfInvVar, W]);
+  }
+}
