@@ -27,7 +27,9 @@ const columns = [];
 for (let i = 0; i < iterations; i += every) columns.push(i);
 if (columns.at(-1) !== iterations - 1) columns.push(iterations - 1);
 
-console.log(`| algorithm | ${columns.map((c) => `it ${c + 1}`).join(' | ')} | first ≥ ${threshold} (per seed) | seconds |`);
+console.log(
+  `| algorithm | ${columns.map((c) => `it ${c + 1}`).join(' | ')} | first ≥ ${threshold} (per seed) | seconds |`,
+);
 console.log(`|---|${columns.map(() => '---').join('|')}|---|---|`);
 for (const name of algos) {
   const plugin = builtinPlugins.find((p) => p.name === name);
@@ -45,6 +47,10 @@ for (const name of algos) {
   }
   const mean = (i) => curves.reduce((s, c) => s + c[i], 0) / curves.length;
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-  console.log(`| ${name} | ${columns.map((c) => mean(c).toFixed(2)).join(' | ')} | ${firsts.join(', ')} | ${seconds} |`);
+  console.log(
+    `| ${name} | ${columns.map((c) => mean(c).toFixed(2)).join(' | ')} | ${firsts.join(', ')} | ${seconds} |`,
+  );
 }
-console.log(`\n${envId}, ${iterations} iterations × ${stepsPerIteration} steps, seeds ${seeds.join(', ')}; mean score per time step over seeds.`);
+console.log(
+  `\n${envId}, ${iterations} iterations × ${stepsPerIteration} steps, seeds ${seeds.join(', ')}; mean score per time step over seeds.`,
+);
