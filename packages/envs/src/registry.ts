@@ -3,9 +3,10 @@
  */
 import type { Env, EnvOptions, EnvRegistration } from '@policy-arena/core';
 import { cartpoleV1 } from './cartpole.js';
+import { hopperV1, swimmerV1, walkerV1 } from './mujoco/env.js';
 
 /** All built-in tasks. Add new ones here; nothing registers itself on import. */
-export const builtinEnvs: readonly EnvRegistration[] = [cartpoleV1];
+export const builtinEnvs: readonly EnvRegistration[] = [cartpoleV1, swimmerV1, hopperV1, walkerV1];
 
 const VERSIONED_ID = /^[a-z][a-z0-9-]*-v\d+$/;
 

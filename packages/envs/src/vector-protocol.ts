@@ -1,0 +1,17 @@
+/** Messages between VectorEnv and its worker threads. */
+import type { EnvOptions, EnvSpec, EnvState } from '@policy-arena/core';
+import type { VectorMemory } from './vector-block.js';
+
+export type WorkerRequest =
+  | { type: 'init'; envId: string; envOptions: EnvOptions | undefined; start: number; count: number }
+  | { type: 'attach'; memory: VectorMemory; numEnvs: number; obsDim: number; actDim: number }
+  | { type: 'reset'; seed: number }
+  | { type: 'step' }
+  | { type: 'snapshot' }
+  | { type: 'restore'; states: readonly (EnvState | null)[] }
+  | { type: 'close' };
+
+export type WorkerReply =
+  | { type: 'ok'; spec?: EnvSpec }
+  | { type: 'snapshot'; states: EnvState[] }
+  | { type: 'error'; name: string; message: string; stack: string };

@@ -1,0 +1,229 @@
+import { Rng } from '@policy-arena/core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { makeEnv } from './registry.js';
+import { VectorEnv, subEnvSeed } from './vector.js';
+
+const open: VectorEnv[] = [];
+async function vec(
+  envId: string,
+  numEnvs: number,
+  numWorkers: number,
+  maxEpisodeSteps?: number,
+): Promise<VectorEnv> {
+  const v = await VectorEnv.create({
+    envId,
+    numEnvs,
+    numWorkers,
+    envOptions: maxEpisodeSteps ? { maxEpisodeSteps } : undefined,
+  });
+  open.push(v);
+  return v;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((v) => v.close()));
+});
+
+/** A rollout with actions from a fixed stream; returns everything the vector env produced. */
+async function rollout(v: VectorEnv, seed: number, steps: number): Promise<Float64Array> {
+  const rng = Rng.fromSeed(seed, 'vector-test-actions');
+  const out: number[] = [...(await v.reset(seed))];
+  const a = new Float64Array(v.numEnvs * v.actDim);
+  for (let t = 0; t < steps; t++) {
+    for (let k = 0; k < a.length; k++) a[k] = rng.uniformIn(-1.1, 1.1);
+    const r = await v.step(a);
+    out.push(...r.observations, ...r.finalObservations, ...r.rewards, ...r.terminated, ...r.truncated);
+  }
+  return Float64Array.from(out);
+}
+
+/** The worker threads behind a vector env (private; the tests kill one and watch them exit). */
+function internals(v: VectorEnv) {
+  type Handle = { worker: { terminate(): Promise<number> }; exit: Promise<void>; exited: boolean };
+  return (v as unknown as { group: { handles: Handle[] } }).group;
+}
+
+function bitwiseEqual(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+}
+
+// Worker threads are the slow part of these tests (each loads core, the envs and the wasm module,
+// about a second when the machine is busy), so the vector envs are shared where a test leaves them
+// usable.
+describe('VectorEnv over 0, 1 and 2 workers', () => {
+  const shared: Record<string, VectorEnv> = {};
+  beforeAll(async () => {
+    // horizon 40 so that both falls (terminated) and time limits (truncated) happen
+    const make = (envId: string, numEnvs: number, numWorkers: number) =>
+      VectorEnv.create({ envId, numEnvs, numWorkers, envOptions: { maxEpisodeSteps: 40 } });
+    [shared.h0, shared.h1, shared.h2, shared.w1, shared.w2] = await Promise.all([
+      make('hopper-v1', 5, 0),
+      make('hopper-v1', 5, 1),
+      make('hopper-v1', 5, 2),
+      make('walker-v1', 3, 1),
+      make('walker-v1', 3, 2),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all(Object.values(shared).map((v) => v.close()));
+  });
+
+  test('hopper: 0, 1 and 2 workers give bitwise identical rollouts, with auto-resets', async () => {
+    const r0 = await rollout(shared.h0!, 17, 120);
+    const r1 = await rollout(shared.h1!, 17, 120);
+    const r2 = await rollout(shared.h2!, 17, 120);
+    expect(bitwiseEqual(r1, r2)).toBe(true);
+    expect(bitwiseEqual(r0, r1)).toBe(true);
+    // the rollout did contain falls and time limits
+    const h = shared.h0!;
+    let term = 0;
+    let trunc = 0;
+    const rng = Rng.fromSeed(2, 'x');
+    await h.reset(2);
+    for (let t = 0; t < 120; t++) {
+      const r = await h.step(Float64Array.from({ length: 15 }, () => rng.uniformIn(-1, 1)));
+      term += r.terminated.reduce((a, b) => a + b, 0);
+      trunc += r.truncated.reduce((a, b) => a + b, 0);
+    }
+    expect(term).toBeGreaterThan(0);
+    expect(trunc).toBeGreaterThan(0);
+  });
+
+  test('walker: 1 and 2 workers agree bitwise', async () => {
+    const r1 = await rollout(shared.w1!, 4, 80);
+    const r2 = await rollout(shared.w2!, 4, 80);
+    expect(bitwiseEqual(r1, r2)).toBe(true);
+  });
+
+  test('reset(seed) is reproducible and independent of the worker count; seeds differ per sub-env', async () => {
+    const a = Float64Array.from(await shared.h2!.reset(5));
+    const b = Float64Array.from(await shared.h0!.reset(5));
+    const c = Float64Array.from(await shared.h0!.reset());
+    expect(bitwiseEqual(a, b)).toBe(true);
+    expect(bitwiseEqual(b, c)).toBe(true);
+    expect(bitwiseEqual(a.subarray(0, 12), a.subarray(12, 24))).toBe(false);
+  });
+
+  test('snapshot/restore branches one sub-env into all others (vine) and replays bitwise', async () => {
+    for (const v of [shared.h0!, shared.h2!]) {
+      await v.reset(8);
+      const a = new Float64Array(5 * 3).fill(0.2);
+      await v.step(a);
+      const snaps = await v.snapshot();
+      const branch = snaps[1]!;
+      await v.restore([branch, branch, branch, null, branch]);
+      for (const i of [0, 1, 2, 4]) {
+        expect(Array.from(v.observations.slice(12 * i, 12 * i + 12))).toEqual(Array.from(branch.observation));
+      }
+      const r = await v.step(a);
+      const rows = [0, 1, 2, 4].map((i) => Array.from(r.observations.slice(12 * i, 12 * i + 12)));
+      for (const row of rows) expect(row).toEqual(rows[0]);
+      expect(Array.from(r.observations.slice(36, 48))).not.toEqual(rows[0]);
+    }
+  });
+
+  test('bad action matrices are refused before anything runs', async () => {
+    const v = shared.h1!;
+    await v.reset(1);
+    await expect(v.step(new Float64Array(14))).rejects.toThrow(/expected 5 × 3 = 15/);
+    const bad = new Float64Array(15);
+    bad[4] = NaN;
+    await expect(v.step(bad)).rejects.toThrow(/sub-env 1, entry 1, is NaN/);
+    // still usable
+    const r = await v.step(new Float64Array(15));
+    expect(r.rewards.length).toBe(5);
+  });
+});
+
+describe('VectorEnv life cycle', () => {
+  test('step() before reset() is refused', async () => {
+    const v = await vec('swimmer-v1', 2, 0);
+    await expect(v.step(new Float64Array(4))).rejects.toThrow(/before reset/);
+  });
+
+  test('a worker error rejects the call with its message and terminates the other workers', async () => {
+    const v = await vec('hopper-v1', 4, 2);
+    await v.reset(1);
+    const walker = await makeEnv('walker-v1');
+    walker.reset(1);
+    const foreign = { state: walker.snapshot!(), observation: new Float64Array(12) };
+    walker.close();
+    // a snapshot with the right id but the wrong size makes worker 1's env throw a TypeError
+    const wrong = {
+      state: { envId: 'hopper-v1', data: new Float64Array(3) },
+      observation: new Float64Array(12),
+    };
+    await expect(v.restore([null, null, foreign, null])).rejects.toThrow(TypeError);
+    await expect(v.restore([null, null, wrong, null])).rejects.toThrow(
+      /hopper-v1\): worker 1 \(sub-envs 2\.\.3\) failed: TypeError: hopper-v1: cannot restore/,
+    );
+    await expect(v.step(new Float64Array(12))).rejects.toThrow(/after a failure/);
+    const threads = internals(v).handles;
+    await Promise.all(threads.map((h) => h.exit)); // both threads are gone
+    await v.close();
+  });
+
+  test('a worker that dies mid-step rejects the step and stops the others', async () => {
+    const v = await vec('walker-v1', 4, 2);
+    await v.reset(1);
+    const threads = internals(v).handles;
+    const step = v.step(new Float64Array(24));
+    void threads[0]!.worker.terminate();
+    await expect(step).rejects.toThrow(/worker 0 \(sub-envs 0\.\.1\) failed: the thread exited/);
+    await Promise.all(threads.map((h) => h.exit));
+    await v.close();
+  });
+
+  test('creation fails cleanly when the workers cannot build the env', async () => {
+    await expect(
+      VectorEnv.create({ envId: 'hopper-v1', numEnvs: 2, numWorkers: 2, envOptions: { maxEpisodeSteps: 0 } }),
+    ).rejects.toThrow(
+      /failed during startup: RangeError: hopper-v1: maxEpisodeSteps must be a positive integer/,
+    );
+    await expect(VectorEnv.create({ envId: 'nope-v1', numEnvs: 2, numWorkers: 1 })).rejects.toThrow(
+      /unknown env "nope-v1"/,
+    );
+  });
+
+  test('sub-env i follows a single env seeded with subEnvSeed(seed, i), with auto-resets; close() ends the workers', async () => {
+    const n = 3;
+    const v = await vec('cartpole-v1', n, 5, 15); // capped at 3 workers
+    expect(v.numWorkers).toBe(3);
+    const obs0 = Float64Array.from(await v.reset(21));
+    const singles = await Promise.all(
+      Array.from({ length: n }, () => makeEnv('cartpole-v1', { maxEpisodeSteps: 15 })),
+    );
+    singles.forEach((env, i) =>
+      expect(Array.from(env.reset(subEnvSeed(21, i)))).toEqual(Array.from(obs0.slice(4 * i, 4 * i + 4))),
+    );
+    const rng = Rng.fromSeed(3, 'actions');
+    let ended = 0;
+    for (let t = 0; t < 40; t++) {
+      const a = Float64Array.from({ length: n }, () => rng.uniformIn(-1, 1));
+      const r = await v.step(a);
+      singles.forEach((env, i) => {
+        const s = env.step(a.subarray(i, i + 1));
+        expect(Array.from(r.finalObservations.slice(4 * i, 4 * i + 4))).toEqual(Array.from(s.observation));
+        expect(r.rewards[i]).toBe(s.reward);
+        expect(r.terminated[i]).toBe(Number(s.terminated));
+        expect(r.truncated[i]).toBe(Number(s.truncated));
+        const next = s.terminated || s.truncated ? env.reset() : s.observation;
+        if (s.terminated || s.truncated) ended++;
+        expect(Array.from(r.observations.slice(4 * i, 4 * i + 4))).toEqual(Array.from(next));
+      });
+    }
+    expect(ended).toBeGreaterThan(n);
+
+    await v.close();
+    const threads = internals(v).handles;
+    expect(threads.every((h) => h.exited)).toBe(true);
+    await expect(v.step(new Float64Array(3))).rejects.toThrow(/after close/);
+    await v.close();
+  });
+
+  test('in-thread mode works for cart-pole', async () => {
+    const w0 = await vec('cartpole-v1', 2, 0);
+    expect(w0.numWorkers).toBe(0);
+    const obs = await w0.reset(3);
+    expect(obs.length).toBe(8);
+  });
+});

@@ -1,0 +1,423 @@
+/**
+ * VectorEnv: N environments of one task, stepped together, in this thread (0 workers) or spread over
+ * W worker threads (node:worker_threads). The caller acts for all N at once: `step` takes an
+ * N × actDim action matrix (row i for sub-env i) and returns N × obsDim observations, N rewards and
+ * N terminated/truncated flags, so a policy runs one batched forward per step.
+ *
+ * - Buffers: one Float64Array block (actions, observations, final observations, rewards) and one
+ *   Uint8Array (flags), SharedArrayBuffers when workers are used. Worker w owns the contiguous
+ *   sub-envs [⌊wN/W⌋, ⌊(w+1)N/W⌋) and reads and writes only their rows; messages carry commands.
+ * - Auto-reset: when sub-env i ends (terminated or truncated), its next episode starts in the same
+ *   call: `observations` row i is the new episode's first observation, `finalObservations` row i the
+ *   observation the step produced (bootstrap a truncated episode from it).
+ * - Seeding: `reset(seed)` starts sub-env i with `env.reset(subEnvSeed(seed, i))`, a function of the
+ *   seed and the index i only; its later episodes continue that env's own stream. Nothing depends on
+ *   which worker runs a sub-env, so rollouts are bitwise identical for every W (tested for 0, 1, 2).
+ * - Errors: a wrong-size or non-finite action matrix throws a RangeError before anything runs. A
+ *   failure inside a worker (an exception, a crash, an exit) rejects the pending call with a message
+ *   naming the worker and its sub-envs, terminates the other workers, and makes later calls throw;
+ *   in-thread, the env's own error is thrown and later calls throw too (the sub-envs may be half
+ *   stepped).
+ * - Worker entry: in the built package `dist/vector-worker.js`. When this module runs from its
+ *   TypeScript source (vitest, which resolves packages to `src/` through the "source" export
+ *   condition), workers start through `scripts/source-worker.mjs`, which registers a small Node module
+ *   hook (`scripts/ts-hooks.mjs`: `.ts` transpiled with the workspace's `typescript`, the "source"
+ *   condition added) and imports `src/vector-worker.ts`. That path is for development only and is not
+ *   published.
+ */
+import { Worker } from 'node:worker_threads';
+import type { EnvOptions, EnvSpec, EnvState } from '@policy-arena/core';
+import { EnvBlock, allocateMemory, viewMemory } from './vector-block.js';
+import type { VectorBuffers, VectorMemory } from './vector-block.js';
+import type { WorkerReply, WorkerRequest } from './vector-protocol.js';
+import { defaultEnvRegistry } from './registry.js';
+import type { EnvRegistry } from './registry.js';
+
+export { subEnvSeed } from './vector-block.js';
+
+export interface VectorEnvOptions {
+  /** A registered env id, e.g. `hopper-v1`. Workers build envs from the built-in registry. */
+  readonly envId: string;
+  readonly numEnvs: number;
+  /** Worker threads; 0 (the default) steps every sub-env in the calling thread. Capped at numEnvs. */
+  readonly numWorkers?: number;
+  readonly envOptions?: EnvOptions;
+  /** A registry for in-thread use (numWorkers 0) only; workers always use the built-in one. */
+  readonly registry?: EnvRegistry;
+}
+
+/**
+ * Views of the vector env's buffers after a step. They are overwritten by the next call; copy what
+ * you keep.
+ */
+export interface VectorStepResult {
+  readonly observations: Float64Array;
+  readonly finalObservations: Float64Array;
+  readonly rewards: Float64Array;
+  readonly terminated: Uint8Array;
+  readonly truncated: Uint8Array;
+}
+
+/** A sub-env's exact state plus the observation it had, for branching (vine). */
+export interface SubEnvSnapshot {
+  readonly state: EnvState;
+  readonly observation: Float64Array;
+}
+
+interface Pending {
+  resolve(reply: WorkerReply): void;
+  reject(error: Error): void;
+}
+
+/** One worker thread and its single in-flight request. */
+class WorkerHandle {
+  pending: Pending | undefined;
+  exited = false;
+  readonly exit: Promise<void>;
+
+  constructor(
+    readonly worker: Worker,
+    readonly index: number,
+    readonly start: number,
+    readonly count: number,
+  ) {
+    this.exit = new Promise((resolve) => worker.once('exit', () => resolve()));
+    worker.unref(); // referenced only while a request is in flight: a forgotten close() does not hang node
+  }
+
+  get label(): string {
+    return `worker ${this.index} (sub-envs ${this.start}..${this.start + this.count - 1})`;
+  }
+
+  request(req: WorkerRequest): Promise<WorkerReply> {
+    if (this.pending) return Promise.reject(new Error(`${this.label}: a request is already in flight`));
+    return new Promise<WorkerReply>((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.ref();
+      this.worker.postMessage(req);
+    });
+  }
+
+  settle(): Pending | undefined {
+    const p = this.pending;
+    this.pending = undefined;
+    this.worker.unref();
+    return p;
+  }
+}
+
+/**
+ * The worker threads of one vector env. The first failure of any of them (an error reply, an
+ * uncaught exception, an unexpected exit) rejects every pending request with one message and
+ * terminates all threads; from then on every request is refused.
+ */
+class WorkerGroup {
+  failure: Error | undefined;
+  /** Set once the envs are built: failures before that say "during startup". */
+  started = false;
+  closing = false;
+
+  constructor(
+    private readonly envId: string,
+    readonly handles: readonly WorkerHandle[],
+  ) {
+    for (const h of handles) {
+      h.worker.on('message', (reply: WorkerReply) => {
+        const p = h.settle();
+        if (reply.type === 'error') this.fail(h, `${reply.name}: ${reply.message}`, p);
+        else p?.resolve(reply);
+      });
+      h.worker.on('error', (err) => this.fail(h, `uncaught ${err.name}: ${err.message}`, h.settle()));
+      h.worker.on('exit', (code) => {
+        h.exited = true;
+        if (!this.closing) this.fail(h, `the thread exited (code ${code})`, h.settle());
+      });
+    }
+  }
+
+  private fail(h: WorkerHandle, message: string, pending: Pending | undefined): void {
+    if (!this.failure) {
+      const when = this.started ? '' : ' during startup';
+      this.failure = new Error(`VectorEnv(${this.envId}): ${h.label} failed${when}: ${message}`);
+      for (const other of this.handles) {
+        other.settle()?.reject(this.failure);
+        if (!other.exited) void other.worker.terminate();
+      }
+    }
+    pending?.reject(this.failure);
+  }
+
+  /** Sends a request (possibly different per worker) to every worker; resolves with the replies. */
+  all(req: (h: WorkerHandle) => WorkerRequest): Promise<WorkerReply[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    return Promise.all(this.handles.map((h) => h.request(req(h))));
+  }
+
+  async terminate(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.handles.map((h) => (h.exited ? h.exit : h.worker.terminate().then(() => h.exit))));
+  }
+
+  /** Asks each worker to close its envs (5 s at most), then ends the threads. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (!this.failure) {
+      const bye = this.all(() => ({ type: 'close' })).catch(() => undefined);
+      const timeout = new Promise((resolve) => setTimeout(resolve, 5000).unref());
+      await Promise.race([bye, timeout]);
+    }
+    await this.terminate();
+  }
+}
+
+function workerEntry(): { url: URL; workerData?: unknown } {
+  const self = import.meta.url;
+  if (self.endsWith('.ts')) {
+    return {
+      url: new URL('../scripts/source-worker.mjs', self),
+      workerData: { entry: new URL('./vector-worker.ts', self).href },
+    };
+  }
+  return { url: new URL('./vector-worker.js', self) };
+}
+
+export class VectorEnv {
+  readonly spec: EnvSpec;
+  readonly numEnvs: number;
+  /** Worker threads in use (0: in-thread). */
+  readonly numWorkers: number;
+  readonly obsDim: number;
+  readonly actDim: number;
+  /**
+   * The shared action matrix (N × actDim). `step(actions)` copies into it; writing into it and
+   * calling `step(vec.actions)` saves the copy.
+   */
+  readonly actions: Float64Array;
+
+  private readonly buffers: VectorBuffers;
+  /** In-thread mode: the envs. */
+  private readonly block: EnvBlock | undefined;
+  /** Worker mode: the threads. */
+  private readonly group: WorkerGroup | undefined;
+  private seed = 0;
+  private started = false;
+  private busy = false;
+  private closed = false;
+  private localFailure: Error | undefined;
+
+  private constructor(
+    spec: EnvSpec,
+    numEnvs: number,
+    buffers: VectorBuffers,
+    backend: { block: EnvBlock } | { group: WorkerGroup },
+  ) {
+    this.spec = spec;
+    this.numEnvs = numEnvs;
+    this.buffers = buffers;
+    this.block = 'block' in backend ? backend.block : undefined;
+    this.group = 'group' in backend ? backend.group : undefined;
+    this.numWorkers = this.group?.handles.length ?? 0;
+    this.obsDim = spec.observationSpace.shape[0];
+    const act = spec.actionSpace;
+    this.actDim = act.kind === 'box' ? act.shape[0] : 1;
+    this.actions = buffers.actions;
+  }
+
+  static async create(options: VectorEnvOptions): Promise<VectorEnv> {
+    const n = options.numEnvs;
+    if (!Number.isInteger(n) || n < 1) {
+      throw new RangeError(`VectorEnv: numEnvs must be a positive integer, got ${n}`);
+    }
+    const requested = options.numWorkers ?? 0;
+    if (!Number.isInteger(requested) || requested < 0) {
+      throw new RangeError(`VectorEnv: numWorkers must be a non-negative integer, got ${requested}`);
+    }
+    const w = Math.min(requested, n);
+    if (w === 0) {
+      const block = await EnvBlock.create(options.envId, options.envOptions, 0, n, options.registry);
+      const { obsDim, actDim } = block;
+      const buffers = viewMemory(allocateMemory(n, obsDim, actDim, false), n, obsDim, actDim);
+      block.attach(buffers);
+      return new VectorEnv(block.spec, n, buffers, { block });
+    }
+    if (options.registry) {
+      throw new TypeError(
+        'VectorEnv: a custom registry works only in-thread (numWorkers 0); workers use the built-in envs',
+      );
+    }
+    defaultEnvRegistry.get(options.envId); // an unknown id fails here, before any thread starts
+
+    const entry = workerEntry();
+    const handles: WorkerHandle[] = [];
+    for (let k = 0; k < w; k++) {
+      const start = Math.floor((k * n) / w);
+      const end = Math.floor(((k + 1) * n) / w);
+      const worker = new Worker(entry.url, { workerData: entry.workerData, name: `policy-arena-env-${k}` });
+      handles.push(new WorkerHandle(worker, k, start, end - start));
+    }
+    const group = new WorkerGroup(options.envId, handles);
+    try {
+      const replies = await group.all((h) => ({
+        type: 'init',
+        envId: options.envId,
+        envOptions: options.envOptions,
+        start: h.start,
+        count: h.count,
+      }));
+      const spec = (replies[0] as { spec: EnvSpec }).spec;
+      const obsDim = spec.observationSpace.shape[0];
+      const actDim = spec.actionSpace.kind === 'box' ? spec.actionSpace.shape[0] : 1;
+      const memory: VectorMemory = allocateMemory(n, obsDim, actDim, true);
+      await group.all(() => ({ type: 'attach', memory, numEnvs: n, obsDim, actDim }));
+      group.started = true;
+      return new VectorEnv(spec, n, viewMemory(memory, n, obsDim, actDim), { group });
+    } catch (e) {
+      await group.terminate();
+      throw e;
+    }
+  }
+
+  private checkUsable(what: string): void {
+    const failure = this.group?.failure ?? this.localFailure;
+    if (failure) throw new Error(`VectorEnv(${this.spec.id}): ${what} after a failure (${failure.message})`);
+    if (this.closed) throw new Error(`VectorEnv(${this.spec.id}): ${what} after close()`);
+    if (this.busy) throw new Error(`VectorEnv(${this.spec.id}): ${what} while another call is in flight`);
+  }
+
+  /** Runs a command on the in-thread block, or on every worker (the request may depend on the worker). */
+  private async run(
+    what: string,
+    req: (h: WorkerHandle) => WorkerRequest,
+    local: (block: EnvBlock) => void,
+  ): Promise<WorkerReply[]> {
+    this.checkUsable(what);
+    this.busy = true;
+    try {
+      if (this.block) {
+        try {
+          local(this.block);
+        } catch (e) {
+          // as with workers, a failure mid-call leaves the sub-envs in an unknown state: stop here
+          this.localFailure = new Error(`in-thread ${what} failed: ${String(e)}`);
+          throw e;
+        }
+        return [];
+      }
+      return await this.group!.all(req);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The current observations (N × obsDim), a live view. */
+  get observations(): Float64Array {
+    return this.buffers.observations;
+  }
+
+  /**
+   * Starts a first episode in every sub-env: sub-env i from `subEnvSeed(seed, i)`. Without a seed,
+   * the last one is used again (0 at first), so `reset()` twice gives the same start.
+   */
+  async reset(seed?: number): Promise<Float64Array> {
+    if (seed !== undefined) {
+      if (!Number.isSafeInteger(seed)) {
+        throw new RangeError(`VectorEnv.reset: seed must be a safe integer, got ${seed}`);
+      }
+      this.seed = seed;
+    }
+    const s = this.seed;
+    await this.run(
+      'reset()',
+      () => ({ type: 'reset', seed: s }),
+      (b) => b.reset(s),
+    );
+    this.started = true;
+    return this.buffers.observations;
+  }
+
+  /** Steps every sub-env with its row of `actions` (N × actDim); see `VectorStepResult`. */
+  async step(actions: Float64Array): Promise<VectorStepResult> {
+    this.checkUsable('step()');
+    if (!this.started) throw new Error(`VectorEnv(${this.spec.id}): step() before reset()`);
+    const expected = this.numEnvs * this.actDim;
+    if (actions.length !== expected) {
+      throw new RangeError(
+        `VectorEnv(${this.spec.id}): actions has ${actions.length} entries, ` +
+          `expected ${this.numEnvs} × ${this.actDim} = ${expected}`,
+      );
+    }
+    for (let k = 0; k < expected; k++) {
+      if (!Number.isFinite(actions[k]!)) {
+        const i = Math.floor(k / this.actDim);
+        throw new RangeError(
+          `VectorEnv(${this.spec.id}): action of sub-env ${i}, entry ${k - i * this.actDim}, is ${actions[k]}`,
+        );
+      }
+    }
+    if (actions !== this.buffers.actions) this.buffers.actions.set(actions);
+    await this.run('step()', STEP, (b) => b.step());
+    const { observations, finalObservations, rewards, terminated, truncated } = this.buffers;
+    return { observations, finalObservations, rewards, terminated, truncated };
+  }
+
+  /** Exact states of all sub-envs with their current observations. */
+  async snapshot(): Promise<SubEnvSnapshot[]> {
+    let states: EnvState[] = [];
+    const replies = await this.run(
+      'snapshot()',
+      () => ({ type: 'snapshot' }),
+      (b) => {
+        states = b.snapshot();
+      },
+    );
+    if (this.group) states = replies.flatMap((r) => (r.type === 'snapshot' ? r.states : []));
+    const d = this.obsDim;
+    return states.map((state, i) => ({
+      state,
+      observation: this.buffers.observations.slice(i * d, (i + 1) * d),
+    }));
+  }
+
+  /**
+   * Puts sub-env i into `snapshots[i]` (null or undefined leaves it as it is); the same snapshot may
+   * go to several sub-envs (vine branching). The observations rows follow.
+   */
+  async restore(snapshots: readonly (SubEnvSnapshot | null | undefined)[]): Promise<void> {
+    if (snapshots.length !== this.numEnvs) {
+      throw new RangeError(
+        `VectorEnv.restore: got ${snapshots.length} snapshots for ${this.numEnvs} sub-envs`,
+      );
+    }
+    const d = this.obsDim;
+    for (const s of snapshots) {
+      if (s && (s.state.envId !== this.spec.id || s.observation.length !== d)) {
+        throw new TypeError(`VectorEnv(${this.spec.id}): cannot restore a snapshot of ${s.state.envId}`);
+      }
+    }
+    const states = snapshots.map((s) => s?.state ?? null);
+    await this.run(
+      'restore()',
+      (h) => ({ type: 'restore', states: states.slice(h.start, h.start + h.count) }),
+      (b) => b.restore(states),
+    );
+    snapshots.forEach((s, i) => {
+      if (!s) return;
+      this.buffers.observations.set(s.observation, i * d);
+      this.buffers.finalObservations.set(s.observation, i * d);
+      this.buffers.terminated[i] = 0;
+      this.buffers.truncated[i] = 0;
+    });
+    this.started = true;
+  }
+
+  /** Closes every sub-env and stops the workers. Safe to call twice, and after a failure. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.block?.close();
+    await this.group?.close();
+  }
+}
+
+const STEP_REQUEST: WorkerRequest = { type: 'step' };
+const STEP = (): WorkerRequest => STEP_REQUEST;
