@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import { pluginProblems } from '@policy-arena/core';
 import type { AlgorithmPlugin } from '@policy-arena/core';
-import { PRESETS, pluginConfigIssues, resolvePluginConfig, runTrial } from '@policy-arena/runner';
+import {
+  PRESETS,
+  pluginConfigIssues,
+  pluginContractProblems,
+  resolvePluginConfig,
+  runTrial,
+} from '@policy-arena/runner';
 
 async function externalPlugins(): Promise<AlgorithmPlugin[]> {
   try {
@@ -30,6 +36,10 @@ describe('plugin registry', () => {
 describe.each(plugins.map((p) => [p.name, p] as const))('plugin contract: %s', (_name, plugin) => {
   it('is a well-formed plugin object', () => {
     expect(pluginProblems(plugin)).toEqual([]);
+  });
+
+  it("passes the runner's full contract check (what plugin authors run: resume, JSON state, metric names)", async () => {
+    expect(await pluginContractProblems(plugin)).toEqual([]);
   });
 
   it('documents every setting, with a default that validates', () => {

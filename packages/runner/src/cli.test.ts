@@ -87,7 +87,11 @@ describe('arena run', () => {
       /--backend.*Allowed choices are wasm, cpu, tensorflow/,
     ],
     ['unknown setting', [...base, '--set', 'delta=0.1'], /no setting "delta"; valid: stepSize/],
-    ['bad setting value', [...base, '--set', 'stepSize=-1'], /setting "stepSize": expected a number > 0, got number -1/],
+    [
+      'bad setting value',
+      [...base, '--set', 'stepSize=-1'],
+      /setting "stepSize": expected a number > 0, got number -1/,
+    ],
     [
       'bad choice value',
       [...base, '--set', 'baseline=mean'],

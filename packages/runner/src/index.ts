@@ -35,3 +35,5 @@ export type { SweepPlan, SweepReporter } from './progress.js';
 export { writeReport, computeSummary, figureSpec, renderFigure } from './report.js';
 export type { ReportOptions, ReportSummary, FinalRow, AggregateRow, CurvePoint } from './report.js';
 export { iqm, bootstrap, stratifiedBootstrap } from './stats.js';
+export { assertPluginContract, pluginContractProblems, SHARED_METRICS } from './contract.js';
+export type { PluginContractOptions } from './contract.js';
