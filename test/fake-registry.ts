@@ -37,7 +37,8 @@ function upstreamRegistry(): string {
     shell: process.platform === 'win32',
   });
   const url = r.status === 0 ? r.stdout.trim() : '';
-  if (!/^https?:\/\//.test(url)) throw new Error(`npm config get registry gave "${url}": no upstream registry`);
+  if (!/^https?:\/\//.test(url))
+    throw new Error(`npm config get registry gave "${url}": no upstream registry`);
   return url.endsWith('/') ? url : `${url}/`;
 }
 
