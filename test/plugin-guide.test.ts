@@ -152,6 +152,8 @@ describe(`${GUIDE}, followed step by step in an empty folder`, () => {
   it('writes every file, runs every command, publishes the plugin, and sweeps with it from another project', async () => {
     const env = {
       npm_config_userconfig: registry.npmrc,
+      // pnpm exports npm_config_registry to scripts (pnpm test), which would beat the npmrc.
+      npm_config_registry: registry.url,
       npm_config_prefer_offline: 'true',
       npm_config_audit: 'false',
       npm_config_fund: 'false',

@@ -163,12 +163,15 @@ describe('VectorEnv life cycle', () => {
   });
 
   test('a worker that dies mid-step rejects the step and stops the others', async () => {
-    const v = await vec('walker-v1', 4, 2);
+    // 64 walkers per worker make a step take milliseconds, so terminate() lands inside it rather
+    // than after a worker that already replied (with 2 walkers per worker, that race was lost
+    // under load).
+    const v = await vec('walker-v1', 128, 2);
     await v.reset(1);
     const threads = internals(v).handles;
-    const step = v.step(new Float64Array(24));
+    const step = v.step(new Float64Array(128 * 6));
     void threads[0]!.worker.terminate();
-    await expect(step).rejects.toThrow(/worker 0 \(sub-envs 0\.\.1\) failed: the thread exited/);
+    await expect(step).rejects.toThrow(/worker 0 \(sub-envs 0\.\.63\) failed: the thread exited/);
     await Promise.all(threads.map((h) => h.exit));
     await v.close();
   });
