@@ -42,12 +42,12 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { definePlugin, discountedReturns, gaussianKl64 } from '@policy-arena/core';
+import { definePlugin, discountedReturns } from '@policy-arena/core';
 import type { IterationContext, IterationExtras, Json, TrajectoryBatch } from '@policy-arena/core';
 import { featureCount, stateTimeFeatures } from './features.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { linearBaselineResiduals } from './rwr.js';
-import { weightedGaussianFit } from './weighted-fit.js';
+import { refitPolicy } from './weighted-fit.js';
 
 export const repsSchema = Type.Object(
   {
@@ -273,19 +273,10 @@ export const reps = definePlugin({
         state.v = solution.v;
         const { dual } = solution;
 
-        const oldParams = policy.getParams();
-        const fit = weightedGaussianFit(policy, batch.observations, batch.actions, dual.p, {
+        const { meanKl, meanStd } = refitPolicy(policy, batch.observations, batch.actions, dual.p, {
           fitIterations: config.fitIterations,
           minStd: config.minStd,
         });
-        policy.setParams(fit.params);
-
-        const kl = gaussianKl64(
-          policy.means(batch.observations, oldParams),
-          oldParams.subarray(policy.logStdOffset),
-          policy.means(batch.observations, fit.params),
-          fit.params.subarray(policy.logStdOffset),
-        );
         let sumSquares = 0;
         for (const p of dual.p) sumSquares += p * p;
         return {
@@ -294,9 +285,8 @@ export const reps = definePlugin({
           dualIterations: solution.iterations,
           sampleKl: dual.kl,
           effectiveSampleFraction: 1 / sumSquares / dual.p.length,
-          meanKl: kl.reduce((a, b) => a + b, 0) / kl.length,
-          meanStd:
-            fit.params.subarray(policy.logStdOffset).reduce((a, r) => a + Math.exp(r), 0) / policy.actDim,
+          meanKl,
+          meanStd,
         };
       },
       state: () => ({ eta: state.eta, v: state.v ? Array.from(state.v) : null }),

@@ -27,10 +27,10 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { definePlugin, discountedReturns, gaussianKl64 } from '@policy-arena/core';
+import { definePlugin, discountedReturns } from '@policy-arena/core';
 import type { IterationContext, IterationExtras, TrajectoryBatch } from '@policy-arena/core';
 import { featureCount, stateTimeFeatures } from './features.js';
-import { weightedGaussianFit, weightedLeastSquares } from './weighted-fit.js';
+import { refitPolicy, weightedLeastSquares } from './weighted-fit.js';
 
 export const rwrSchema = Type.Object(
   {
@@ -105,22 +105,13 @@ export const rwr = definePlugin({
         const advantages =
           config.baseline === 'linear' ? linearBaselineResiduals(batch, q, ctx.envSpec.maxEpisodeSteps) : q;
         const weights = shiftedWeights(advantages);
-        const oldParams = policy.getParams();
-        const fit = weightedGaussianFit(policy, batch.observations, batch.actions, weights, {
+        const { fit, meanKl, meanStd } = refitPolicy(policy, batch.observations, batch.actions, weights, {
           fitIterations: config.fitIterations,
           minStd: config.minStd,
         });
-        policy.setParams(fit.params);
-        const kl = gaussianKl64(
-          policy.means(batch.observations, oldParams),
-          oldParams.subarray(policy.logStdOffset),
-          policy.means(batch.observations, fit.params),
-          fit.params.subarray(policy.logStdOffset),
-        );
         return {
-          meanKl: kl.reduce((a, b) => a + b, 0) / kl.length,
-          meanStd:
-            fit.params.subarray(policy.logStdOffset).reduce((a, r) => a + Math.exp(r), 0) / policy.actDim,
+          meanKl,
+          meanStd,
           fitIterations: fit.iterations,
         };
       },

@@ -24,6 +24,7 @@
  * (one sample with all the weight) cannot produce log 0.
  */
 import * as tf from '@tensorflow/tfjs';
+import { gaussianKl64 } from '@policy-arena/core';
 import type { GaussianPolicy } from '@policy-arena/core';
 import { minimizeLbfgs } from './lbfgs.js';
 
@@ -210,4 +211,41 @@ function fitMeanIteratively(
   } finally {
     tf.dispose([S, A, halfInvVar, W]);
   }
+}
+
+export interface RefitResult {
+  readonly fit: WeightedFitResult;
+  /** Mean over the batch's states of KL(π_before ‖ π_after). */
+  readonly meanKl: number;
+  /** Mean of the fitted standard deviations. */
+  readonly meanStd: number;
+}
+
+/**
+ * The M-step RWR and REPS share: refit the policy to the weighted samples, install the new
+ * parameters, and report how far the policy moved (mean KL over the batch's states) and its
+ * fitted noise level.
+ */
+export function refitPolicy(
+  policy: GaussianPolicy,
+  observations: Float64Array,
+  actions: Float64Array,
+  weights: Float64Array,
+  options: WeightedFitOptions,
+): RefitResult {
+  const oldParams = policy.getParams();
+  const fit = weightedGaussianFit(policy, observations, actions, weights, options);
+  policy.setParams(fit.params);
+  const kl = gaussianKl64(
+    policy.means(observations, oldParams),
+    oldParams.subarray(policy.logStdOffset),
+    policy.means(observations, fit.params),
+    fit.params.subarray(policy.logStdOffset),
+  );
+  const logStd = fit.params.subarray(policy.logStdOffset);
+  return {
+    fit,
+    meanKl: kl.reduce((a, b) => a + b, 0) / kl.length,
+    meanStd: logStd.reduce((a, r) => a + Math.exp(r), 0) / policy.actDim,
+  };
 }

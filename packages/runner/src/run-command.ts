@@ -9,6 +9,7 @@ import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { UsageError, parseSetting, resolvePluginConfig } from './config.js';
 import { budgetFor } from './presets.js';
+import { checkWritable, makeDirectories } from './store.js';
 import { runTrial } from './trial.js';
 import type { IterationRecord } from './trial.js';
 
@@ -48,38 +49,6 @@ function integerOption(flag: string, text: string, min: number): number {
   if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a safe integer, got "${text}"`);
   if (n < min) throw new UsageError(`${flag} must be ≥ ${min}, got ${n}`);
   return n;
-}
-
-/**
- * The nearest existing ancestor of `dir` must be a directory we can create entries in. Probed by
- * creating and removing a temporary directory: permission bits alone say nothing for root, and
- * pseudo-filesystems such as /proc accept access checks but refuse entries.
- */
-function checkWritable(dir: string): void {
-  let probe = path.resolve(dir);
-  while (!fs.existsSync(probe)) {
-    const parent = path.dirname(probe);
-    if (parent === probe) break;
-    probe = parent;
-  }
-  if (!fs.statSync(probe).isDirectory()) {
-    throw new UsageError(`--out "${dir}" is not writable: ${probe} is not a directory`);
-  }
-  try {
-    fs.rmdirSync(fs.mkdtempSync(path.join(probe, '.arena-write-probe-')));
-  } catch (e) {
-    throw new UsageError(
-      `--out "${dir}" is not writable: cannot create entries in ${probe} (${(e as { code?: string }).code ?? e})`,
-    );
-  }
-}
-
-/** mkdir -p without `recursive: true`, which loops forever on some paths in Node 20 (e.g. under /proc). */
-export function makeDirectories(dir: string): void {
-  const full = path.resolve(dir);
-  if (fs.existsSync(full)) return;
-  makeDirectories(path.dirname(full));
-  fs.mkdirSync(full);
 }
 
 export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {

@@ -18,6 +18,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Json } from '@policy-arena/core';
+import { UsageError } from './config.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
 import type { TrialSpec } from './trials.js';
 
@@ -59,6 +60,29 @@ export function makeDirectories(dir: string): void {
     fs.mkdirSync(full);
   } catch (e) {
     if ((e as { code?: string }).code !== 'EEXIST') throw e;
+  }
+}
+
+/**
+ * The nearest existing ancestor of `dir` must be a directory we can create entries in; probed by
+ * creating and removing a temporary directory (permission bits say nothing for root).
+ */
+export function checkWritable(dir: string, flag = '--out'): void {
+  let probe = path.resolve(dir);
+  while (!fs.existsSync(probe)) {
+    const parent = path.dirname(probe);
+    if (parent === probe) break;
+    probe = parent;
+  }
+  if (!fs.statSync(probe).isDirectory()) {
+    throw new UsageError(`${flag} "${dir}" is not writable: ${probe} is not a directory`);
+  }
+  try {
+    fs.rmdirSync(fs.mkdtempSync(path.join(probe, '.arena-write-probe-')));
+  } catch (e) {
+    throw new UsageError(
+      `${flag} "${dir}" is not writable: cannot create entries in ${probe} (${(e as { code?: string }).code ?? e})`,
+    );
   }
 }
 

@@ -22,7 +22,7 @@ import type { TrialOutcome } from './container.js';
 import { silentSweepReporter } from './progress.js';
 import type { SweepReporter } from './progress.js';
 import type { Clock } from './services.js';
-import { MANIFEST_FILE, ResultsStore, makeDirectories } from './store.js';
+import { MANIFEST_FILE, ResultsStore, checkWritable, makeDirectories } from './store.js';
 import type { Manifest, ManifestTrial, TrialState } from './store.js';
 import { expandTrials, fingerprint, selectShard } from './trials.js';
 import type { Shard, TrialSpec } from './trials.js';
@@ -51,29 +51,6 @@ export interface PreparedSweep {
   readonly workers: number;
   readonly checkpointEvery: number;
   readonly shard?: Shard;
-}
-
-/**
- * The nearest existing ancestor of `dir` must be a directory we can create entries in; probed by
- * creating and removing a temporary directory (permission bits say nothing for root).
- */
-export function checkWritable(dir: string, flag = '--out'): void {
-  let probe = path.resolve(dir);
-  while (!fs.existsSync(probe)) {
-    const parent = path.dirname(probe);
-    if (parent === probe) break;
-    probe = parent;
-  }
-  if (!fs.statSync(probe).isDirectory()) {
-    throw new UsageError(`${flag} "${dir}" is not writable: ${probe} is not a directory`);
-  }
-  try {
-    fs.rmdirSync(fs.mkdtempSync(path.join(probe, '.arena-write-probe-')));
-  } catch (e) {
-    throw new UsageError(
-      `${flag} "${dir}" is not writable: cannot create entries in ${probe} (${(e as { code?: string }).code ?? e})`,
-    );
-  }
 }
 
 /** Reads and checks everything; writes nothing. Throws ConfigError or UsageError. */
