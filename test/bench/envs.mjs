@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const harnessSource = path.join(root, 'packages/envs/test-fixtures/golden/harness.c');
 const REPS = Number(process.env.BENCH_REPS ?? 8);
-const NUM_ENVS = 32;
+const NUM_ENVS = Number(process.env.BENCH_NUM_ENVS ?? 32);
 // Env steps per timed run: about 0.3 s each on one core, short so that the best of REPS repetitions
 // catches the quiet moments of a shared machine.
 const TASKS = [
