@@ -55,8 +55,8 @@ function makeMlpPolicy(Rng, obsDim, hidden, actDim, seed) {
   const b2 = new Float64Array(actDim);
   const h = new Float64Array(hidden);
   const noise = Rng.fromSeed(seed, 'bench-noise');
-  return (obs, n, out) => {
-    for (let i = 0; i < n; i++) {
+  return (obs, n, out, first = 0) => {
+    for (let i = first; i < first + n; i++) {
       const o = i * obsDim;
       for (let k = 0; k < hidden; k++) {
         let s = b1[k];
@@ -178,6 +178,16 @@ async function vectorRate(vec, policy, steps) {
   return (iters * n) / ((performance.now() - t0) / 1000);
 }
 
+/** The same loop through `vec.rollout`: each worker's block is acted for and stepped on its own. */
+async function vectorRolloutRate(vec, policy, steps) {
+  const n = vec.numEnvs;
+  const iters = Math.max(1, Math.round(steps / n));
+  await vec.reset(1);
+  const t0 = performance.now();
+  await vec.rollout(iters, (first, count, obs, actions) => policy(obs, count, actions, first));
+  return (iters * n) / ((performance.now() - t0) / 1000);
+}
+
 const best = (xs) => (xs.length ? Math.max(...xs) : NaN);
 const fmt = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? (a / b).toFixed(2) : 'n/a');
@@ -205,7 +215,7 @@ export async function main() {
       for (const w of [0, 1, 2])
         vecs[w] = await VectorEnv.create({ envId: task.id, numEnvs: NUM_ENVS, numWorkers: w });
       const mj = await loadMujoco();
-      const r = { native: [], bare: [], raw: [], mlp: [], w1: [], w2: [] };
+      const r = { native: [], bare: [], raw: [], mlp: [], w1: [], w2: [], w2p: [] };
       // warm-up (JIT, caches, worker start)
       rawRate(env, task.steps / 10);
       bareRate(mj, def, task.steps / 10);
@@ -223,6 +233,7 @@ export async function main() {
           // twice per repetition, alternating: the speed-up needs two free cores at the same time
           r.w1.push(await vectorRate(vecs[1], policy, task.steps));
           r.w2.push(await vectorRate(vecs[2], policy, 2 * task.steps));
+          r.w2p.push(await vectorRolloutRate(vecs[2], policy, 2 * task.steps));
         }
       }
       env.close();
@@ -236,13 +247,14 @@ export async function main() {
         mlp: best(r.mlp),
         w1: best(r.w1),
         w2: best(r.w2),
+        w2p: best(r.w2p),
       };
       rows.push(row);
       console.log(
         `${task.id}: native ${fmt(row.native)}  bare wasm ${fmt(row.bare)} (${ratio(row.bare, row.native)}×)  ` +
           `raw ${fmt(row.raw)} (${ratio(row.raw, row.native)}× native)  ` +
           `mlp 1 core ${fmt(row.mlp)} (${ratio(row.mlp, row.native)}×)  1 worker ${fmt(row.w1)}  2 workers ${fmt(row.w2)} ` +
-          `(${ratio(row.w2, row.w1)}× of 1 worker)   [steps/s, best of ${REPS}: ${JSON.stringify(r, (k, v) => (typeof v === 'number' ? Math.round(v) : v))}]`,
+          `(${ratio(row.w2, row.w1)}× of 1 worker)  2 workers pipelined ${fmt(row.w2p)} (${ratio(row.w2p, row.w1)}×)   [steps/s, best of ${REPS}: ${JSON.stringify(r, (k, v) => (typeof v === 'number' ? Math.round(v) : v))}]`,
       );
     }
   } finally {
@@ -266,13 +278,13 @@ function writeReport(rows, native, nativeVersion, seconds, load) {
     '',
     `Command: \`pnpm bench envs\` (= \`pnpm build && node test/bench/index.mjs envs\`). Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${machine}. Run time ${seconds.toFixed(0)} s; 1-minute load average ${load[0].toFixed(1)} before, ${load[1].toFixed(1)} after (other processes compete for the cores).`,
     '',
-    `Env steps per second (one env step = 4 physics steps), best of ${REPS} interleaved repetitions (worker columns: best of ${2 * REPS}). wasm = mujoco-js 0.0.7 (MuJoCo 3.3.8); native = ${nativeLabel}, running the same env loop in C (packages/envs/test-fixtures/golden/harness.c). "bare wasm loop" = the same loop written directly against mujoco-js (no env layer), which locates the gap to native; "raw" = \`MujocoEnv.step\` with random actions on one core; "MLP" = \`VectorEnv\` of ${NUM_ENVS} envs with a tanh MLP policy (paper sizes) evaluated in batch on plain Float64Arrays in the loop; workers = the same with the envs on worker threads.`,
+    `Env steps per second (one env step = 4 physics steps), best of ${REPS} interleaved repetitions (worker columns: best of ${2 * REPS}). wasm = mujoco-js 0.0.7 (MuJoCo 3.3.8); native = ${nativeLabel}, running the same env loop in C (packages/envs/test-fixtures/golden/harness.c). "bare wasm loop" = the same loop written directly against mujoco-js (no env layer), which locates the gap to native; "raw" = \`MujocoEnv.step\` with random actions on one core; "MLP" = \`VectorEnv\` of ${NUM_ENVS} envs with a tanh MLP policy (paper sizes) evaluated in batch on plain Float64Arrays in the loop; workers = the same with the envs on worker threads, stepped in lockstep (\`step\`); pipelined = \`VectorEnv.rollout\`, where each worker's block is acted for and stepped again as soon as it is done (no barrier, the policy for one block overlaps the other block's physics).`,
     '',
-    '| task | hidden | native | bare wasm loop | bare / native | wasm raw | raw / native | MLP, 1 core | MLP / native | MLP, 1 worker | MLP, 2 workers | 2 / 1 workers |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| task | hidden | native | bare wasm loop | bare / native | wasm raw | raw / native | MLP, 1 core | MLP / native | MLP, 1 worker | MLP, 2 workers | 2 / 1 workers | 2 workers, pipelined | pipelined / 1 worker |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.task} | ${r.hidden} | ${fmt(r.native)} | ${fmt(r.bare)} | ${ratio(r.bare, r.native)} | ${fmt(r.raw)} | ${ratio(r.raw, r.native)} | ${fmt(r.mlp)} | ${ratio(r.mlp, r.native)} | ${fmt(r.w1)} | ${fmt(r.w2)} | ${ratio(r.w2, r.w1)} |`,
+        `| ${r.task} | ${r.hidden} | ${fmt(r.native)} | ${fmt(r.bare)} | ${ratio(r.bare, r.native)} | ${fmt(r.raw)} | ${ratio(r.raw, r.native)} | ${fmt(r.mlp)} | ${ratio(r.mlp, r.native)} | ${fmt(r.w1)} | ${fmt(r.w2)} | ${ratio(r.w2, r.w1)} | ${fmt(r.w2p)} | ${ratio(r.w2p, r.w1)} |`,
     ),
     '',
     'Targets: raw ≥ 0.85× native per core; 2 workers ≥ 1.8× one worker. On a machine with 2 cores the 2-worker figure also competes with the main thread (policy, dispatch) and anything else running.',

@@ -88,6 +88,73 @@ describe('VectorEnv over 0, 1 and 2 workers', () => {
     expect(trunc).toBeGreaterThan(0);
   });
 
+  test('pipelined rollout(): 0, 1 and 2 workers give the same trajectories as step(), row by row', async () => {
+    // Row i's action depends only on row i's observation and sub-env i's own noise stream.
+    const trajectories = async (v: VectorEnv, pipelined: boolean) => {
+      const noise = Array.from({ length: v.numEnvs }, (_, i) =>
+        Rng.fromSeed(9, 'rollout-test').splitIndex('env', i),
+      );
+      const rows: number[][] = Array.from({ length: v.numEnvs }, () => []);
+      const act = (first: number, count: number, obs: Float64Array, actions: Float64Array) => {
+        for (let i = first; i < first + count; i++) {
+          for (let j = 0; j < v.actDim; j++) {
+            actions[i * v.actDim + j] = Math.tanh(obs[i * v.obsDim + j]!) + 0.5 * noise[i]!.normal();
+          }
+        }
+      };
+      const record = (
+        first: number,
+        count: number,
+        r: {
+          observations: Float64Array;
+          rewards: Float64Array;
+          terminated: Uint8Array;
+          truncated: Uint8Array;
+        },
+      ) => {
+        for (let i = first; i < first + count; i++) {
+          rows[i]!.push(
+            ...r.observations.subarray(i * v.obsDim, (i + 1) * v.obsDim),
+            r.rewards[i]!,
+            r.terminated[i]!,
+            r.truncated[i]!,
+          );
+        }
+      };
+      await v.reset(31);
+      if (pipelined) await v.rollout(90, act, record);
+      else {
+        for (let t = 0; t < 90; t++) {
+          act(0, v.numEnvs, v.observations, v.actions);
+          record(0, v.numEnvs, await v.step(v.actions));
+        }
+      }
+      return Float64Array.from(rows.flat());
+    };
+    const reference = await trajectories(shared.h0!, false);
+    for (const [v, pipelined] of [
+      [shared.h0!, true],
+      [shared.h1!, true],
+      [shared.h2!, true],
+      [shared.h2!, false],
+    ] as const) {
+      expect(bitwiseEqual(await trajectories(v, pipelined), reference)).toBe(true);
+    }
+  });
+
+  test('rollout() refuses a NaN action and the vector env is unusable after it', async () => {
+    const v = await vec('cartpole-v1', 4, 2);
+    await v.reset(1);
+    await expect(
+      v.rollout(5, (first, count, _obs, actions) =>
+        actions.fill(first === 0 ? NaN : 0, first, first + count),
+      ),
+    ).rejects.toThrow(/action of sub-env 0, entry 0, is NaN/);
+    await expect(v.step(new Float64Array(4))).rejects.toThrow(
+      /after a failure \(rollout\(\) stopped part-way/,
+    );
+  });
+
   test('walker: 1 and 2 workers agree bitwise', async () => {
     const r1 = await rollout(shared.w1!, 4, 80);
     const r2 = await rollout(shared.w2!, 4, 80);

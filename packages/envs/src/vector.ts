@@ -360,6 +360,82 @@ export class VectorEnv {
     return { observations, finalObservations, rewards, terminated, truncated };
   }
 
+  /**
+   * Runs `steps` steps with the caller's policy, pipelined per worker: as soon as a worker's block
+   * of sub-envs [first, first + count) has stepped, `act(first, count, observations, actions)` fills
+   * that block's action rows and the worker steps again — no barrier across workers, and the policy
+   * for one block runs while the other blocks step. `onStep(first, count, result)` sees each block's
+   * step (rows outside the block may be mid-step: read only its rows, and copy what you keep).
+   *
+   * Each sub-env's trajectory depends only on its own action rows, so when `act` computes row i from
+   * row i's observation (and any noise from a per-sub-env stream), results are identical for every
+   * worker count, as with `step`. In-thread (0 workers) the whole vector is one block.
+   */
+  async rollout(
+    steps: number,
+    act: (first: number, count: number, observations: Float64Array, actions: Float64Array) => void,
+    onStep?: (first: number, count: number, result: VectorStepResult) => void,
+  ): Promise<void> {
+    this.checkUsable('rollout()');
+    if (!this.started) throw new Error(`VectorEnv(${this.spec.id}): rollout() before reset()`);
+    if (!Number.isInteger(steps) || steps < 0) {
+      throw new RangeError(`VectorEnv.rollout: steps must be a non-negative integer, got ${steps}`);
+    }
+    const { observations, finalObservations, rewards, terminated, truncated, actions } = this.buffers;
+    const result: VectorStepResult = { observations, finalObservations, rewards, terminated, truncated };
+    const checkRows = (first: number, count: number) => {
+      for (let k = first * this.actDim; k < (first + count) * this.actDim; k++) {
+        if (!Number.isFinite(actions[k]!)) {
+          const i = Math.floor(k / this.actDim);
+          throw new RangeError(
+            `VectorEnv(${this.spec.id}): action of sub-env ${i}, entry ${k - i * this.actDim}, is ${actions[k]}`,
+          );
+        }
+      }
+    };
+    this.busy = true;
+    try {
+      if (this.block) {
+        for (let t = 0; t < steps; t++) {
+          act(0, this.numEnvs, observations, actions);
+          checkRows(0, this.numEnvs);
+          try {
+            this.block.step();
+          } catch (e) {
+            this.localFailure = new Error(`in-thread rollout() failed: ${String(e)}`);
+            throw e;
+          }
+          onStep?.(0, this.numEnvs, result);
+        }
+        return;
+      }
+      const group = this.group!;
+      let stopped: { error: unknown } | undefined;
+      await Promise.all(
+        group.handles.map(async (h) => {
+          try {
+            for (let t = 0; t < steps && !stopped; t++) {
+              act(h.start, h.count, observations, actions);
+              checkRows(h.start, h.count);
+              if (group.failure) throw group.failure;
+              await h.request(STEP_REQUEST);
+              onStep?.(h.start, h.count, result);
+            }
+          } catch (error) {
+            stopped ??= { error };
+          }
+        }),
+      );
+      if (stopped) {
+        // The blocks stopped at different steps: the vector env is no longer in step, refuse further use.
+        this.localFailure = new Error(`rollout() stopped part-way: ${String(stopped.error)}`);
+        throw stopped.error;
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
   /** Exact states of all sub-envs with their current observations. */
   async snapshot(): Promise<SubEnvSnapshot[]> {
     let states: EnvState[] = [];
