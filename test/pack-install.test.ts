@@ -73,9 +73,13 @@ describe('packed tarballs', () => {
     for (const [dep, range] of Object.entries(manifest.dependencies ?? {})) {
       if (dep.startsWith('@policy-arena/')) expect(range).toBe(`^${packed.get(dep)!.version}`);
     }
-    expect(Object.keys(manifest.exports)).toEqual(['.', './package.json']);
+    // core also has the tfjs-free `./env` entry (spaces, RNG, Env, trajectories) for env workers.
+    const subpaths = name === '@policy-arena/core' ? ['./env'] : [];
+    expect(Object.keys(manifest.exports)).toEqual(['.', ...subpaths, './package.json']);
     const paths = entries.map((e) => e.path);
     if (name !== PLUGIN) expect(paths).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts']));
+    if (subpaths.length)
+      expect(paths).toEqual(expect.arrayContaining(['dist/env-entry.js', 'dist/env-entry.d.ts']));
   });
 
   it.each(PACKAGES.concat(PLUGIN))('%s: publint and are-the-types-wrong report nothing', async (name) => {
@@ -127,6 +131,9 @@ out.swimmer = swimmer.step(Float64Array.of(0.5, -0.5)).observation.length;
 swimmer.close();
 out.tasks = defaultEnvRegistry.ids();
 
+const { Rng: EnvRng, box } = await import('@policy-arena/core/env'); // the tfjs-free entry
+out.coreEnv = { sameRng: EnvRng === Rng, box: box(-1, 1, 2).shape[0] };
+
 const cma = minimize(sphere, [1, -2, 3, 0.5], 0.5, { seed: 1, fTarget: 1e-10 });
 out.cma = { f: cma.f, stopReasons: cma.stopReasons };
 
@@ -153,6 +160,7 @@ console.log(JSON.stringify(out));
     expect(out.cartpole).toMatchObject({ observation: 4, terminated: false });
     expect(out.cartpole.reward).toBeGreaterThan(9);
     expect(out.swimmer).toBe(10);
+    expect(out.coreEnv).toEqual({ sameRng: true, box: 2 });
     expect(out.tasks).toEqual(
       expect.arrayContaining(['cartpole-v1', 'swimmer-v1', 'hopper-v1', 'walker-v1']),
     );

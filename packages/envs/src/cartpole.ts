@@ -14,7 +14,7 @@
  * Actions are normalized: a ∈ [−1, 1] (values outside are clipped) maps to F = 10·a newtons.
  * Horizon 100 steps (rllab's TRPO cart-pole example), reported as `truncated`.
  */
-import { Rng, box, checkAction } from '@policy-arena/core';
+import { Rng, box, checkAction } from '@policy-arena/core/env';
 import type { Env, EnvOptions, EnvRegistration, EnvSpec, EnvState, StepResult } from '@policy-arena/core';
 
 export const CARTPOLE_CONSTANTS = {

@@ -2,7 +2,7 @@
  * The env checker: the properties every registered env must have (run over the registry in tests).
  * Returns the list of problems found; an empty list means the env passed.
  */
-import { Rng, boxContains } from '@policy-arena/core';
+import { Rng, boxContains } from '@policy-arena/core/env';
 import type { Env } from '@policy-arena/core';
 
 export interface CheckOptions {

@@ -3,7 +3,7 @@
  * buffers. The in-thread vector env (0 workers) and every worker thread run this same code, which is
  * why results do not depend on the worker count.
  */
-import { Rng } from '@policy-arena/core';
+import { Rng } from '@policy-arena/core/env';
 import type { Env, EnvOptions, EnvState } from '@policy-arena/core';
 import { defaultEnvRegistry } from './registry.js';
 import type { EnvRegistry } from './registry.js';

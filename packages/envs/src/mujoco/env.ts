@@ -8,7 +8,7 @@
  * - `mj_getState` writes only into a wasm-heap buffer (a `DoubleBuffer`); a plain Float64Array is
  *   copied in and silently not written back.
  */
-import { Rng, box, checkAction } from '@policy-arena/core';
+import { Rng, box, checkAction } from '@policy-arena/core/env';
 import type { Env, EnvOptions, EnvRegistration, EnvSpec, EnvState, StepResult } from '@policy-arena/core';
 import type { DoubleBuffer, MjData, MjModel } from 'mujoco-js';
 import { loadMujoco, modelFromXml } from './loader.js';
