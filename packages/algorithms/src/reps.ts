@@ -47,7 +47,7 @@ import type { IterationContext, IterationExtras, Json, TrajectoryBatch } from '@
 import { featureCount, stateTimeFeatures } from './features.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { linearBaselineResiduals } from './rwr.js';
-import { refitPolicy } from './weighted-fit.js';
+import { refitPolicy, weightedFitSchemaFields } from './weighted-fit.js';
 
 export const repsSchema = Type.Object(
   {
@@ -86,18 +86,7 @@ export const repsSchema = Type.Object(
       description:
         "L-BFGS iterations on the dual g(η, v) (advantage 'bellman'). [reconstructed: rllab max_opt_itr 50; 200 converges the bounded dual from a warm start here]",
     }),
-    fitIterations: Type.Integer({
-      default: 50,
-      minimum: 1,
-      description:
-        'L-BFGS iterations of the weighted ML fit for MLP policies (the linear policy is fitted exactly). [reconstructed: rllab max_opt_itr 50]',
-    }),
-    minStd: Type.Number({
-      default: 1e-6,
-      exclusiveMinimum: 0,
-      description:
-        'Floor on the fitted action standard deviation. [reconstructed: rllab GaussianMLPPolicy min_std 1e-6]',
-    }),
+    ...weightedFitSchemaFields(50, 'rllab max_opt_itr 50'),
   },
   { additionalProperties: false },
 );

@@ -30,7 +30,7 @@ import type { Static } from '@sinclair/typebox';
 import { definePlugin, discountedReturns } from '@policy-arena/core';
 import type { IterationContext, IterationExtras, TrajectoryBatch } from '@policy-arena/core';
 import { featureCount, stateTimeFeatures } from './features.js';
-import { refitPolicy, weightedLeastSquares } from './weighted-fit.js';
+import { refitPolicy, weightedFitSchemaFields, weightedLeastSquares } from './weighted-fit.js';
 
 export const rwrSchema = Type.Object(
   {
@@ -45,18 +45,7 @@ export const rwrSchema = Type.Object(
       description:
         "Subtracted from Q̂ before the weights: 'none' = Q̂ itself (Duan et al.: ρ(R) = R − R_min), 'linear' = least-squares fit on state-time features (rllab LinearFeatureBaseline). [reconstructed: 'none' learns cart-pole faster, see rwr.ts]",
     }),
-    fitIterations: Type.Integer({
-      default: 20,
-      minimum: 1,
-      description:
-        'L-BFGS iterations of the weighted ML fit for MLP policies (the linear policy is fitted exactly). [reconstructed: rllab ERWR max_opt_itr 20]',
-    }),
-    minStd: Type.Number({
-      default: 1e-6,
-      exclusiveMinimum: 0,
-      description:
-        'Floor on the fitted action standard deviation. [reconstructed: rllab GaussianMLPPolicy min_std 1e-6]',
-    }),
+    ...weightedFitSchemaFields(20, 'rllab ERWR max_opt_itr 20'),
   },
   { additionalProperties: false },
 );

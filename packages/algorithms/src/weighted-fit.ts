@@ -26,7 +26,25 @@
 import * as tf from '@tensorflow/tfjs';
 import { gaussianKl64 } from '@policy-arena/core';
 import type { GaussianPolicy } from '@policy-arena/core';
+import { Type } from '@sinclair/typebox';
 import { minimizeLbfgs } from './lbfgs.js';
+
+/** The config fields of the weighted fit, shared by RWR and REPS (which differ only in rllab's iteration cap). */
+export function weightedFitSchemaFields(fitIterations: number, source: string) {
+  return {
+    fitIterations: Type.Integer({
+      default: fitIterations,
+      minimum: 1,
+      description: `L-BFGS iterations of the weighted ML fit for MLP policies (the linear policy is fitted exactly). [reconstructed: ${source}]`,
+    }),
+    minStd: Type.Number({
+      default: 1e-6,
+      exclusiveMinimum: 0,
+      description:
+        'Floor on the fitted action standard deviation. [reconstructed: rllab GaussianMLPPolicy min_std 1e-6]',
+    }),
+  };
+}
 
 export interface WeightedFitOptions {
   /** L-BFGS iterations for an MLP mean (unused for the linear policy). */
