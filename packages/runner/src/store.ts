@@ -235,21 +235,16 @@ export class ResultsStore {
   }
 }
 
-export interface ManifestTrial {
-  readonly id: string;
-  readonly algorithm: string;
-  readonly label: string;
-  readonly variant: string;
-  readonly task: string;
-  readonly seed: number;
-  readonly grid: Readonly<Record<string, Json>>;
-  readonly iterations: number;
-  readonly stepsPerIteration: number;
+/** A trial as the manifest lists it: the spec's identity and budget, plus where it stands. */
+export type ManifestTrial = Pick<
+  TrialSpec,
+  'id' | 'algorithm' | 'label' | 'variant' | 'task' | 'seed' | 'grid' | 'iterations' | 'stepsPerIteration'
+> & {
   readonly fingerprint: string;
   readonly status: TrialStatus;
   readonly iterationsDone: number;
   readonly wallSeconds: number;
-}
+};
 
 export interface Manifest {
   readonly version: 1;
