@@ -1,8 +1,10 @@
 /**
- * `@policy-arena/core/env`: what an environment needs — spaces, the seeded RNG, the Env interface
- * and trajectory batches — without tfjs, so env worker threads start without loading it.
+ * `@policy-arena/core/env`: what an environment needs — spaces, the seeded RNG, the Env interface,
+ * trajectory batches — and the float64 Gaussian MLP for acting, all without tfjs, so env worker
+ * threads start (and act) without loading it.
  */
 export * from './spaces.js';
 export * from './rng.js';
 export * from './env.js';
 export * from './trajectory.js';
+export * from './gaussian-mlp.js';

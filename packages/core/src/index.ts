@@ -3,6 +3,7 @@ export * from './rng.js';
 export * from './env.js';
 export * from './trajectory.js';
 export * from './plugin.js';
+export * from './gaussian-mlp.js';
 export * from './policy.js';
 export * from './backend.js';
 export * from './distributions.js';
