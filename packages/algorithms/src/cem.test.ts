@@ -24,6 +24,7 @@ function fakeContext(
     stepsPerIteration: 4000,
     sampleTrajectories: () => Promise.reject(new Error('not used')),
     recordSteps: () => {},
+    rolloutBranches: () => Promise.reject(new Error('not used')),
     makeEnv: () => Promise.reject(new Error('not used')),
     async evaluateParams(candidates) {
       asked.push(candidates.map((c) => Float64Array.from(c)));

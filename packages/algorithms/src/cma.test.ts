@@ -23,6 +23,7 @@ function fakeContext(policy: GaussianPolicy, iteration: number, episodes: number
     stepsPerIteration: 4000,
     sampleTrajectories: () => Promise.reject(new Error('not used')),
     recordSteps: () => {},
+    rolloutBranches: () => Promise.reject(new Error('not used')),
     makeEnv: () => Promise.reject(new Error('not used')),
     async evaluateParams(candidates, options) {
       episodes.push(options.episodes);

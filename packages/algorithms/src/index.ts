@@ -11,8 +11,8 @@ import { trpoVine } from './trpo-vine.js';
 
 export { trpoSinglePath, trpoSinglePathSchema } from './trpo-single-path.js';
 export type { TrpoSinglePathConfig } from './trpo-single-path.js';
-export { trpoVine, trpoVineSchema, branchRollout } from './trpo-vine.js';
-export type { TrpoVineConfig, BranchTrace } from './trpo-vine.js';
+export { trpoVine, trpoVineSchema } from './trpo-vine.js';
+export type { TrpoVineConfig } from './trpo-vine.js';
 export { naturalGradient, naturalGradientSchema, NATURAL_GRADIENT_STEP_GRID } from './natural-gradient.js';
 export { empiricalFim } from './empirical-fim.js';
 export { maxKl } from './max-kl.js';

@@ -67,6 +67,7 @@ describe('rwr plugin', () => {
         stepsPerIteration: 1000,
         sampleTrajectories: async () => batch,
         recordSteps: () => {},
+        rolloutBranches: () => Promise.reject(new Error('not used')),
         makeEnv: () => Promise.reject(new Error('not used')),
         evaluateParams: () => Promise.reject(new Error('not used')),
       };

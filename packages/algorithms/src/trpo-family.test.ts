@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   GaussianPolicy,
   Rng,
+  branchRollout,
   discountedReturns,
   empiricalFisherVectorProduct,
   gaussianKl64,
@@ -19,7 +20,6 @@ import type { Env, EnvState } from '@policy-arena/core';
 import { CartPoleEnv } from '@policy-arena/envs';
 import { trustRegionStep } from './trust-region.js';
 import type { TrustRegionSettings } from './trust-region.js';
-import { branchRollout } from './trpo-vine.js';
 import { surrogateWeights } from './trust-region-config.js';
 
 beforeAll(async () => {
@@ -199,9 +199,7 @@ describe('vine branches (§5.2)', () => {
       const trace = branchRollout(
         env,
         policy,
-        snapshot,
-        Float64Array.of(a0),
-        Rng.fromState(noiseState),
+        { snapshot, firstAction: Float64Array.of(a0), noise: noiseState },
         20,
         0.99,
         (t, action, obs) => {

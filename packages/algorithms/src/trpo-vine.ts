@@ -17,8 +17,8 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { Rng, definePlugin } from '@policy-arena/core';
-import type { Env, EnvState, GaussianPolicy, IterationContext } from '@policy-arena/core';
+import { definePlugin } from '@policy-arena/core';
+import type { BranchJob, IterationContext } from '@policy-arena/core';
 import { trustRegionSchemaFields } from './trust-region-config.js';
 import { TRPO_STRATEGY, trustRegionStep } from './trust-region.js';
 
@@ -62,45 +62,6 @@ const PAPER_VINE: Readonly<Record<string, Partial<TrpoVineConfig>>> = {
   'walker-v1': { trunkSteps: 16_000, rolloutSetSize: 2500, branchLength: 100 },
 };
 
-export interface BranchTrace {
-  /** Discounted return of the branch. */
-  readonly q: number;
-  readonly steps: number;
-}
-
-/**
- * One branch rollout (§5.2): restore `snapshot`, take `firstAction`, then act with `policy`
- * drawing its noise from `noise` — pass a fresh copy of the same stream to every branch from a
- * state for common random numbers. `onAction(t, action, observation)` sees every action taken.
- */
-export function branchRollout(
-  env: Env,
-  policy: GaussianPolicy,
-  snapshot: EnvState,
-  firstAction: Float64Array,
-  noise: Rng,
-  length: number,
-  gamma: number,
-  onAction?: (t: number, action: Float64Array, observation: Float64Array | null) => void,
-): BranchTrace {
-  env.restore!(snapshot);
-  let action: Float64Array = Float64Array.from(firstAction);
-  let q = 0;
-  let discount = 1;
-  let t = 0;
-  onAction?.(0, action, null);
-  while (t < length) {
-    const r = env.step(action);
-    q += discount * r.reward;
-    discount *= gamma;
-    t++;
-    if (r.terminated || r.truncated || t >= length) break;
-    action = policy.act(r.observation, noise);
-    onAction?.(t, action, r.observation);
-  }
-  return { q, steps: t };
-}
-
 export const trpoVine = definePlugin({
   name: 'trpo-vine',
   description:
@@ -114,13 +75,8 @@ export const trpoVine = definePlugin({
     smoke: () => ({ trunkSteps: 200, rolloutSetSize: 20, branchLength: 10 }),
   },
   create(config, { policy }) {
-    let branchEnv: Env | null = null;
     return {
       async iterate(ctx: IterationContext) {
-        branchEnv ??= await ctx.makeEnv();
-        if (!branchEnv.snapshot || !branchEnv.restore) {
-          throw new TypeError(`trpo-vine needs snapshot()/restore() on ${ctx.envSpec.id}`);
-        }
         const trunk = await ctx.sampleTrajectories(config.trunkSteps, { snapshots: true });
         const rng = ctx.rng.split('vine');
         const snapshots = trunk.snapshots!;
@@ -132,31 +88,28 @@ export const trpoVine = definePlugin({
         const { obsDim, actDim } = policy;
         const observations = new Float64Array(states * K * obsDim);
         const actions = new Float64Array(states * K * actDim);
-        const q = new Float64Array(states * K);
-        let branchSteps = 0;
+        const jobs: BranchJob[] = [];
         chosen.forEach((t, n) => {
           const obs = trunk.observations.subarray(t * obsDim, (t + 1) * obsDim);
           const actionRng = rng.splitIndex('actions', n);
-          const noiseState = rng.splitIndex('branch-noise', n).state();
+          // Common random numbers: every branch from sₙ replays the same noise stream.
+          const noise = rng.splitIndex('branch-noise', n).state();
           for (let k = 0; k < K; k++) {
             const row = n * K + k;
             const a = policy.act(obs, actionRng); // aₙₖ ~ q = π_old(·|sₙ)
             observations.set(obs, row * obsDim);
             actions.set(a, row * actDim);
-            const branch = branchRollout(
-              branchEnv!,
-              policy,
-              snapshots[t]!,
-              a,
-              Rng.fromState(noiseState), // common random numbers across the K branches
-              config.branchLength,
-              config.discount,
-            );
-            q[row] = branch.q;
-            branchSteps += branch.steps;
+            jobs.push({ snapshot: snapshots[t]!, firstAction: a, noise });
           }
         });
-        ctx.recordSteps(branchSteps);
+        // Q̂ₙₖ: discounted return of each branch, run on the trial's sampling threads.
+        const traces = await ctx.rolloutBranches(jobs, {
+          length: config.branchLength,
+          gamma: config.discount,
+        });
+        const q = Float64Array.from(traces, (b) => b.q);
+        let branchSteps = 0;
+        for (const b of traces) branchSteps += b.steps;
         const stats = trustRegionStep(
           { policy, observations, actions, weights: q, actionsPerState: K },
           config,
@@ -167,10 +120,6 @@ export const trpoVine = definePlugin({
       },
       state: () => ({}),
       load: () => {},
-      dispose() {
-        branchEnv?.close();
-        branchEnv = null;
-      },
     };
   },
 });

@@ -8,3 +8,4 @@ export * from './rng.js';
 export * from './env.js';
 export * from './trajectory.js';
 export * from './gaussian-mlp.js';
+export * from './rollout.js';

@@ -8,5 +8,5 @@ export * from './policy.js';
 export * from './backend.js';
 export * from './distributions.js';
 export * from './optimize.js';
-export * from './rollout.js';
 export * from './plugin-check.js';
+export * from './rollout.js';

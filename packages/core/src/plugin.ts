@@ -8,6 +8,7 @@ import type { TObject, Static } from '@sinclair/typebox';
 import type { EnvSpec, Env } from './env.js';
 import type { GaussianPolicy } from './policy.js';
 import type { Rng } from './rng.js';
+import type { BranchJob, BranchTrace } from './rollout.js';
 import type { TrajectoryBatch } from './trajectory.js';
 
 /** JSON-compatible values, for optimizer state checkpoints. */
@@ -41,7 +42,17 @@ export interface IterationContext {
     candidates: readonly Float64Array[],
     options: { episodes: number; gamma?: number },
   ): Promise<Float64Array>;
-  /** A fresh env of the same task, for algorithms that branch from snapshots (vine). */
+  /**
+   * Vine branch rollouts (§5.2) of the current policy: for each job, restore its snapshot, take its
+   * first action, then follow the policy with the job's noise stream for at most `length` steps.
+   * Runs on the trial's sampling threads; the steps count toward the iteration's env steps (they are
+   * not episodes and do not enter the returns). Trace j belongs to `jobs[j]`.
+   */
+  rolloutBranches(
+    jobs: readonly BranchJob[],
+    options: { length: number; gamma: number },
+  ): Promise<BranchTrace[]>;
+  /** A fresh env of the same task, for algorithms that simulate on their own. */
   makeEnv(): Promise<Env>;
 }
 

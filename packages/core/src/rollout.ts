@@ -1,9 +1,12 @@
 /**
- * Single-path sampling (§5.1): roll out the current policy for whole episodes.
+ * Single-path sampling (§5.1): roll out the current policy for whole episodes; and the vine's
+ * branch rollouts from restored states (§5.2). Both are plain float64 code without tfjs, so the
+ * sampler's worker threads run exactly this code and results do not depend on where it runs.
  */
 import type { Env, EnvState } from './env.js';
-import type { GaussianPolicy } from './policy.js';
-import type { Rng } from './rng.js';
+import type { GaussianMlp } from './gaussian-mlp.js';
+import { Rng } from './rng.js';
+import type { RngState } from './rng.js';
 import { TrajectoryBuilder } from './trajectory.js';
 import type { TrajectoryBatch } from './trajectory.js';
 
@@ -19,14 +22,43 @@ export interface SampleOptions {
 }
 
 /**
- * Rolls out `policy` in `env`. Episode k draws its reset seed and its action noise from its own
- * stream `rng.splitIndex('episode', firstEpisode + k)`, so an episode's randomness does not depend
- * on how many steps earlier episodes took, nor on which worker runs it. Episodes always run to
- * termination or the horizon; the batch may overshoot `minSteps` by less than one horizon.
+ * Runs episode `index` of a sampling round to its end (termination or horizon), appending its
+ * steps to `builder` (and the env state before every step to `snapshots`). Its reset seed and
+ * action noise come from the stream `rng.splitIndex('episode', index)` alone, so the episode is
+ * the same whichever worker runs it and whatever ran before it in that env.
+ */
+export function rolloutEpisode(
+  env: Env,
+  policy: GaussianMlp,
+  rng: Rng,
+  index: number,
+  builder: TrajectoryBuilder,
+  snapshots?: EnvState[],
+): void {
+  const episodeRng = rng.splitIndex('episode', index);
+  const action = new Float64Array(policy.actDim);
+  let obs = env.reset(episodeRng.seed31());
+  for (;;) {
+    if (snapshots) snapshots.push(env.snapshot!());
+    policy.act(obs, episodeRng, action);
+    const r = env.step(action);
+    builder.push(obs, action, r.reward);
+    obs = r.observation;
+    if (r.terminated || r.truncated) {
+      builder.endEpisode(r.terminated, !r.terminated);
+      return;
+    }
+  }
+}
+
+/**
+ * Rolls out `policy` in `env`: episodes firstEpisode, firstEpisode + 1, … (see `rolloutEpisode`)
+ * until at least `minSteps` steps are in the batch, or exactly `episodes` of them. Episodes always
+ * run to termination or the horizon; the batch may overshoot `minSteps` by less than one horizon.
  */
 export function sampleEpisodes(
   env: Env,
-  policy: GaussianPolicy,
+  policy: GaussianMlp,
   rng: Rng,
   options: SampleOptions,
 ): TrajectoryBatch {
@@ -36,23 +68,61 @@ export function sampleEpisodes(
   }
   const obsDim = env.spec.observationSpace.shape[0];
   const builder = new TrajectoryBuilder(obsDim, policy.actDim);
-  const action = new Float64Array(policy.actDim);
   const snapshots: EnvState[] | undefined = options.snapshots ? [] : undefined;
   if (snapshots && !env.snapshot) throw new TypeError(`sampleEpisodes: ${env.spec.id} has no snapshot()`);
   for (let k = 0; episodes === undefined ? builder.numSteps < minSteps : k < episodes; k++) {
-    const episodeRng = rng.splitIndex('episode', firstEpisode + k);
-    let obs = env.reset(episodeRng.seed31());
-    for (;;) {
-      if (snapshots) snapshots.push(env.snapshot!());
-      policy.act(obs, episodeRng, action);
-      const r = env.step(action);
-      builder.push(obs, action, r.reward);
-      obs = r.observation;
-      if (r.terminated || r.truncated) {
-        builder.endEpisode(r.terminated, !r.terminated);
-        break;
-      }
-    }
+    rolloutEpisode(env, policy, rng, firstEpisode + k, builder, snapshots);
   }
   return builder.build(snapshots);
+}
+
+/** One branch of the vine (§5.2): where it starts and the action it takes first. */
+export interface BranchJob {
+  /** The exact env state to restore (taken before the step the branch replaces). */
+  readonly snapshot: EnvState;
+  readonly firstAction: Float64Array;
+  /**
+   * The noise stream of the policy's later actions. Give the K branches from one state the same
+   * stream for common random numbers.
+   */
+  readonly noise: RngState;
+}
+
+export interface BranchTrace {
+  /** Discounted return of the branch. */
+  readonly q: number;
+  readonly steps: number;
+}
+
+/**
+ * One branch rollout (§5.2): restore `job.snapshot`, take `job.firstAction`, then act with
+ * `policy`, drawing its noise from a fresh copy of `job.noise`, for at most `length` steps in all
+ * (cut at a termination or the horizon, nothing bootstrapped). `onAction(t, action, observation)`
+ * sees every action taken.
+ */
+export function branchRollout(
+  env: Env,
+  policy: GaussianMlp,
+  job: BranchJob,
+  length: number,
+  gamma: number,
+  onAction?: (t: number, action: Float64Array, observation: Float64Array | null) => void,
+): BranchTrace {
+  env.restore!(job.snapshot);
+  const noise = Rng.fromState(job.noise);
+  let action: Float64Array = Float64Array.from(job.firstAction);
+  let q = 0;
+  let discount = 1;
+  let t = 0;
+  onAction?.(0, action, null);
+  while (t < length) {
+    const r = env.step(action);
+    q += discount * r.reward;
+    discount *= gamma;
+    t++;
+    if (r.terminated || r.truncated || t >= length) break;
+    action = policy.act(r.observation, noise);
+    onAction?.(t, action, r.observation);
+  }
+  return { q, steps: t };
 }

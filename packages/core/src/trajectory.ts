@@ -29,11 +29,32 @@ export interface TrajectoryBatch {
   readonly snapshots?: readonly EnvState[];
 }
 
+/** A float64 array that grows by doubling; `view()` is the filled part. */
+class GrowableF64 {
+  private data: Float64Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(capacity);
+  }
+  reserve(extra: number): Float64Array {
+    if (this.length + extra > this.data.length) {
+      const next = new Float64Array(Math.max(2 * this.data.length, this.length + extra));
+      next.set(this.data.subarray(0, this.length));
+      this.data = next;
+    }
+    return this.data;
+  }
+  /** A copy of the filled part, exactly sized. */
+  take(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
 /** Builds a batch while stepping; rows are appended one step at a time. */
 export class TrajectoryBuilder {
-  private obs: number[] = [];
-  private act: number[] = [];
-  private rew: number[] = [];
+  private readonly obs = new GrowableF64();
+  private readonly act = new GrowableF64();
+  private readonly rew = new GrowableF64();
   private readonly episodes: EpisodeInfo[] = [];
   private episodeStart = 0;
   private episodeReturn = 0;
@@ -48,15 +69,24 @@ export class TrajectoryBuilder {
     return this.steps;
   }
 
+  /** Steps of the episode in progress. */
+  get episodeSteps(): number {
+    return this.steps - this.episodeStart;
+  }
+
   push(observation: ArrayLike<number>, action: ArrayLike<number>, reward: number): void {
     if (observation.length !== this.obsDim || action.length !== this.actDim) {
       throw new RangeError(
         `TrajectoryBuilder.push: got observation of ${observation.length} and action of ${action.length} entries, expected ${this.obsDim} and ${this.actDim}`,
       );
     }
-    for (let i = 0; i < observation.length; i++) this.obs.push(observation[i]!);
-    for (let i = 0; i < action.length; i++) this.act.push(action[i]!);
-    this.rew.push(reward);
+    const o = this.obs.reserve(this.obsDim);
+    for (let i = 0; i < this.obsDim; i++) o[this.obs.length + i] = observation[i]!;
+    this.obs.length += this.obsDim;
+    const a = this.act.reserve(this.actDim);
+    for (let i = 0; i < this.actDim; i++) a[this.act.length + i] = action[i]!;
+    this.act.length += this.actDim;
+    this.rew.reserve(1)[this.rew.length++] = reward;
     this.episodeReturn += reward;
     this.steps++;
   }
@@ -85,13 +115,58 @@ export class TrajectoryBuilder {
       obsDim: this.obsDim,
       actDim: this.actDim,
       numSteps: this.steps,
-      observations: Float64Array.from(this.obs),
-      actions: Float64Array.from(this.act),
-      rewards: Float64Array.from(this.rew),
+      observations: this.obs.take(),
+      actions: this.act.take(),
+      rewards: this.rew.take(),
       episodes: this.episodes.slice(),
       ...(snapshots ? { snapshots } : {}),
     };
   }
+}
+
+/**
+ * Concatenates batches of the same task in the given order (episode starts shifted, snapshots
+ * kept when every part has them).
+ */
+export function concatBatches(
+  parts: readonly TrajectoryBatch[],
+  obsDim: number,
+  actDim: number,
+): TrajectoryBatch {
+  let numSteps = 0;
+  for (const p of parts) {
+    if (p.obsDim !== obsDim || p.actDim !== actDim) {
+      throw new RangeError(
+        `concatBatches: a part has obsDim ${p.obsDim} and actDim ${p.actDim}, expected ${obsDim} and ${actDim}`,
+      );
+    }
+    numSteps += p.numSteps;
+  }
+  const observations = new Float64Array(numSteps * obsDim);
+  const actions = new Float64Array(numSteps * actDim);
+  const rewards = new Float64Array(numSteps);
+  const episodes: EpisodeInfo[] = [];
+  const withSnapshots = parts.length > 0 && parts.every((p) => p.snapshots);
+  const snapshots: EnvState[] = [];
+  let at = 0;
+  for (const p of parts) {
+    observations.set(p.observations.subarray(0, p.numSteps * obsDim), at * obsDim);
+    actions.set(p.actions.subarray(0, p.numSteps * actDim), at * actDim);
+    rewards.set(p.rewards.subarray(0, p.numSteps), at);
+    for (const ep of p.episodes) episodes.push({ ...ep, start: ep.start + at });
+    if (withSnapshots) for (const s of p.snapshots!) snapshots.push(s);
+    at += p.numSteps;
+  }
+  return {
+    obsDim,
+    actDim,
+    numSteps,
+    observations,
+    actions,
+    rewards,
+    episodes,
+    ...(withSnapshots ? { snapshots } : {}),
+  };
 }
 
 /**

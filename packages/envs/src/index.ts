@@ -17,3 +17,5 @@ export type { MujocoTask, ImpactPenalty } from './mujoco/tasks.js';
 export { loadMujoco } from './mujoco/loader.js';
 export { VectorEnv, subEnvSeed } from './vector.js';
 export type { VectorEnvOptions, VectorStepResult, SubEnvSnapshot } from './vector.js';
+export { RolloutPool } from './rollout-pool.js';
+export type { RolloutPoolOptions } from './rollout-pool.js';

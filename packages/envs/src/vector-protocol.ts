@@ -1,6 +1,7 @@
 /** Messages between VectorEnv and its worker threads. */
 import type { EnvOptions, EnvSpec, EnvState } from '@policy-arena/core';
 import type { VectorMemory } from './vector-block.js';
+import type { ErrorReply } from './worker-group.js';
 
 export type WorkerRequest =
   | { type: 'init'; envId: string; envOptions: EnvOptions | undefined; start: number; count: number }
@@ -14,4 +15,4 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'ok'; spec?: EnvSpec }
   | { type: 'snapshot'; states: EnvState[] }
-  | { type: 'error'; name: string; message: string; stack: string };
+  | ErrorReply;

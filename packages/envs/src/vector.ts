@@ -25,12 +25,13 @@
  *   condition added) and imports `src/vector-worker.ts`. That path is for development only and is not
  *   published.
  */
-import { Worker } from 'node:worker_threads';
 import type { EnvOptions, EnvSpec, EnvState } from '@policy-arena/core';
 import { EnvBlock, allocateMemory, viewMemory } from './vector-block.js';
 import type { VectorBuffers, VectorMemory } from './vector-block.js';
 import type { WorkerReply, WorkerRequest } from './vector-protocol.js';
 import { defaultEnvRegistry } from './registry.js';
+import { WorkerGroup, startWorkers } from './worker-group.js';
+import type { WorkerHandle } from './worker-group.js';
 import type { EnvRegistry } from './registry.js';
 
 export { subEnvSeed } from './vector-block.js';
@@ -64,122 +65,8 @@ export interface SubEnvSnapshot {
   readonly observation: Float64Array;
 }
 
-interface Pending {
-  resolve(reply: WorkerReply): void;
-  reject(error: Error): void;
-}
-
-/** One worker thread and its single in-flight request. */
-class WorkerHandle {
-  pending: Pending | undefined;
-  exited = false;
-  readonly exit: Promise<void>;
-
-  constructor(
-    readonly worker: Worker,
-    readonly index: number,
-    readonly start: number,
-    readonly count: number,
-  ) {
-    this.exit = new Promise((resolve) => worker.once('exit', () => resolve()));
-    worker.unref(); // referenced only while a request is in flight: a forgotten close() does not hang node
-  }
-
-  get label(): string {
-    return `worker ${this.index} (sub-envs ${this.start}..${this.start + this.count - 1})`;
-  }
-
-  request(req: WorkerRequest): Promise<WorkerReply> {
-    if (this.pending) return Promise.reject(new Error(`${this.label}: a request is already in flight`));
-    return new Promise<WorkerReply>((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.worker.ref();
-      this.worker.postMessage(req);
-    });
-  }
-
-  settle(): Pending | undefined {
-    const p = this.pending;
-    this.pending = undefined;
-    this.worker.unref();
-    return p;
-  }
-}
-
-/**
- * The worker threads of one vector env. The first failure of any of them (an error reply, an
- * uncaught exception, an unexpected exit) rejects every pending request with one message and
- * terminates all threads; from then on every request is refused.
- */
-class WorkerGroup {
-  failure: Error | undefined;
-  /** Set once the envs are built: failures before that say "during startup". */
-  started = false;
-  closing = false;
-
-  constructor(
-    private readonly envId: string,
-    readonly handles: readonly WorkerHandle[],
-  ) {
-    for (const h of handles) {
-      h.worker.on('message', (reply: WorkerReply) => {
-        const p = h.settle();
-        if (reply.type === 'error') this.fail(h, `${reply.name}: ${reply.message}`, p);
-        else p?.resolve(reply);
-      });
-      h.worker.on('error', (err) => this.fail(h, `uncaught ${err.name}: ${err.message}`, h.settle()));
-      h.worker.on('exit', (code) => {
-        h.exited = true;
-        if (!this.closing) this.fail(h, `the thread exited (code ${code})`, h.settle());
-      });
-    }
-  }
-
-  private fail(h: WorkerHandle, message: string, pending: Pending | undefined): void {
-    if (!this.failure) {
-      const when = this.started ? '' : ' during startup';
-      this.failure = new Error(`VectorEnv(${this.envId}): ${h.label} failed${when}: ${message}`);
-      for (const other of this.handles) {
-        other.settle()?.reject(this.failure);
-        if (!other.exited) void other.worker.terminate();
-      }
-    }
-    pending?.reject(this.failure);
-  }
-
-  /** Sends a request (possibly different per worker) to every worker; resolves with the replies. */
-  all(req: (h: WorkerHandle) => WorkerRequest): Promise<WorkerReply[]> {
-    if (this.failure) return Promise.reject(this.failure);
-    return Promise.all(this.handles.map((h) => h.request(req(h))));
-  }
-
-  async terminate(): Promise<void> {
-    this.closing = true;
-    await Promise.all(this.handles.map((h) => (h.exited ? h.exit : h.worker.terminate().then(() => h.exit))));
-  }
-
-  /** Asks each worker to close its envs (5 s at most), then ends the threads. */
-  async close(): Promise<void> {
-    this.closing = true;
-    if (!this.failure) {
-      const bye = this.all(() => ({ type: 'close' })).catch(() => undefined);
-      const timeout = new Promise((resolve) => setTimeout(resolve, 5000).unref());
-      await Promise.race([bye, timeout]);
-    }
-    await this.terminate();
-  }
-}
-
-function workerEntry(): { url: URL; workerData?: unknown } {
-  const self = import.meta.url;
-  if (self.endsWith('.ts')) {
-    return {
-      url: new URL('../scripts/source-worker.mjs', self),
-      workerData: { entry: new URL('./vector-worker.ts', self).href },
-    };
-  }
-  return { url: new URL('./vector-worker.js', self) };
-}
+type VectorWorkers = WorkerGroup<WorkerRequest, WorkerReply>;
+type VectorWorker = WorkerHandle<WorkerRequest, WorkerReply>;
 
 export class VectorEnv {
   readonly spec: EnvSpec;
@@ -198,7 +85,7 @@ export class VectorEnv {
   /** In-thread mode: the envs. */
   private readonly block: EnvBlock | undefined;
   /** Worker mode: the threads. */
-  private readonly group: WorkerGroup | undefined;
+  private readonly group: VectorWorkers | undefined;
   private seed = 0;
   private started = false;
   private busy = false;
@@ -209,7 +96,7 @@ export class VectorEnv {
     spec: EnvSpec,
     numEnvs: number,
     buffers: VectorBuffers,
-    backend: { block: EnvBlock } | { group: WorkerGroup },
+    backend: { block: EnvBlock } | { group: VectorWorkers },
   ) {
     this.spec = spec;
     this.numEnvs = numEnvs;
@@ -247,15 +134,12 @@ export class VectorEnv {
     }
     defaultEnvRegistry.get(options.envId); // an unknown id fails here, before any thread starts
 
-    const entry = workerEntry();
-    const handles: WorkerHandle[] = [];
-    for (let k = 0; k < w; k++) {
+    const handles = startWorkers<WorkerRequest, WorkerReply>('vector-worker', w, (k) => {
       const start = Math.floor((k * n) / w);
       const end = Math.floor(((k + 1) * n) / w);
-      const worker = new Worker(entry.url, { workerData: entry.workerData, name: `policy-arena-env-${k}` });
-      handles.push(new WorkerHandle(worker, k, start, end - start));
-    }
-    const group = new WorkerGroup(options.envId, handles);
+      return { start, count: end - start, label: `worker ${k} (sub-envs ${start}..${end - 1})` };
+    });
+    const group: VectorWorkers = new WorkerGroup(`VectorEnv(${options.envId})`, handles);
     try {
       const replies = await group.all((h) => ({
         type: 'init',
@@ -287,7 +171,7 @@ export class VectorEnv {
   /** Runs a command on the in-thread block, or on every worker (the request may depend on the worker). */
   private async run(
     what: string,
-    req: (h: WorkerHandle) => WorkerRequest,
+    req: (h: VectorWorker) => WorkerRequest,
     local: (block: EnvBlock) => void,
   ): Promise<WorkerReply[]> {
     this.checkUsable(what);
@@ -491,7 +375,7 @@ export class VectorEnv {
     if (this.closed) return;
     this.closed = true;
     this.block?.close();
-    await this.group?.close();
+    await this.group?.close({ type: 'close' });
   }
 }
 

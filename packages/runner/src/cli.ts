@@ -40,6 +40,10 @@ program
   .option('--iterations <n>', 'policy iterations (default: from the preset)')
   .option('--batch-size <n>', 'env steps per iteration (default: from the preset)')
   .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('wasm'))
+  .option(
+    '--workers <n>',
+    'sampling worker threads; 0 samples in the main thread; results do not depend on it (default: the CPU count)',
+  )
   .option('--set <key=value...>', 'algorithm settings, e.g. --set stepSize=0.02 baseline=none')
   .requiredOption('--out <dir>', 'output directory (created; must not already hold a run unless --force)')
   .option('--force', 'overwrite an existing run in --out')
@@ -63,7 +67,14 @@ program
     'run every algorithm × task × seed × grid point of a sweep config (JSON/JSONC) on worker threads; re-running resumes',
   )
   .argument('<config>', 'sweep config file (see `arena schema`)')
-  .option('--workers <n>', 'worker threads (default: the config\'s "workers", else the CPU count)')
+  .option(
+    '--workers <n>',
+    'trials at once, one thread each (default: the config\'s "workers", else the CPU count)',
+  )
+  .option(
+    '--sampler-workers <n>',
+    "sampling threads per trial, 0 = in the trial's thread (default: config, else the cores the trials leave free)",
+  )
   .option('--shard <i/n>', 'run only the i-th of n deterministic parts of the trials (e.g. Slurm arrays)')
   .option('--out <dir>', 'output directory (default: the config\'s "out", else runs/<config name>)')
   .option('--checkpoint-every <k>', 'write a resume checkpoint every k iterations (default: config, else 1)')
@@ -71,6 +82,10 @@ program
   .option('--quiet', 'no progress output')
   .action(async (configFile: string, raw: Record<string, string | boolean | undefined>) => {
     const workers = positiveInteger('--workers', raw['workers'] as string | undefined);
+    const samplerText = raw['samplerWorkers'] as string | undefined;
+    if (samplerText !== undefined && !/^\d+$/.test(samplerText.trim())) {
+      throw new UsageError(`--sampler-workers must be an integer ≥ 0, got "${samplerText}"`);
+    }
     const checkpointEvery = positiveInteger(
       '--checkpoint-every',
       raw['checkpointEvery'] as string | undefined,
@@ -91,6 +106,7 @@ program
       taskIds: defaultEnvRegistry.ids(),
       ...(raw['out'] !== undefined ? { out: raw['out'] as string } : {}),
       ...(workers !== undefined ? { workers } : {}),
+      ...(samplerText !== undefined ? { samplerWorkers: Number(samplerText) } : {}),
       ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
       ...(shard ? { shard } : {}),
     });

@@ -32,6 +32,8 @@ export interface RootServices {
   readonly reporter?: Reporter;
   readonly clock?: Clock;
   readonly checkpointEvery?: number;
+  /** Sampling threads per trial (0, the default: in the trial's thread). */
+  readonly samplerWorkers?: number;
 }
 
 export function createRootContainer(services: RootServices): Container {
@@ -52,6 +54,7 @@ export function createRootContainer(services: RootServices): Container {
   if (services.reporter) container.bind<Reporter>(TYPES.Reporter).toConstantValue(services.reporter);
   container.bind<Clock>(TYPES.Clock).toConstantValue(services.clock ?? systemClock);
   container.bind<number>(TYPES.CheckpointEvery).toConstantValue(services.checkpointEvery ?? 1);
+  container.bind<number>(TYPES.SamplerWorkers).toConstantValue(services.samplerWorkers ?? 0);
   return container;
 }
 
@@ -101,6 +104,7 @@ export class TrialRunner {
     @inject(Symbol.for('policy-arena.Reporter')) private readonly reporter: Reporter,
     @inject(Symbol.for('policy-arena.Clock')) private readonly clock: Clock,
     @inject(Symbol.for('policy-arena.CheckpointEvery')) private readonly checkpointEvery: number,
+    @inject(Symbol.for('policy-arena.SamplerWorkers')) private readonly samplerWorkers: number,
   ) {}
 
   async run(): Promise<TrialOutcome> {
@@ -133,6 +137,7 @@ export class TrialRunner {
       stepsPerIteration: spec.stepsPerIteration,
       backend: this.backend.name,
       envRegistry: this.envRegistry,
+      samplerWorkers: this.samplerWorkers,
       makePolicy: (envSpec, envId, rng) => this.policyFactory.create(envSpec, envId, rng),
       now: () => this.clock.now(),
       ...(resumeFrom ? { resumeFrom } : {}),

@@ -3,6 +3,7 @@
  * appending one JSONL line per iteration to <out>/metrics.jsonl and printing a progress line.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { AlgorithmPlugin, BackendName, PresetName } from '@policy-arena/core';
 import { builtinPlugins } from '@policy-arena/algorithms';
@@ -21,6 +22,7 @@ export interface RawRunOptions {
   iterations?: string;
   batchSize?: string;
   backend: BackendName;
+  workers?: string;
   set?: string[];
   out: string;
   force?: boolean;
@@ -36,6 +38,8 @@ export interface PreparedRun {
   readonly iterations: number;
   readonly stepsPerIteration: number;
   readonly backend: BackendName;
+  /** Sampling worker threads (0: sample in the main thread). Results do not depend on it. */
+  readonly workers: number;
   readonly outDir: string;
   readonly quiet: boolean;
 }
@@ -67,6 +71,8 @@ export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
     raw.iterations === undefined ? budget.iterations : integerOption('--iterations', raw.iterations, 1);
   const stepsPerIteration =
     raw.batchSize === undefined ? budget.stepsPerIteration : integerOption('--batch-size', raw.batchSize, 1);
+  const workers =
+    raw.workers === undefined ? os.availableParallelism() : integerOption('--workers', raw.workers, 0);
   const settings = Object.fromEntries((raw.set ?? []).map(parseSetting));
   const config = resolvePluginConfig(plugin, raw.preset, raw.env, settings);
   checkWritable(raw.out);
@@ -84,6 +90,7 @@ export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
     iterations,
     stepsPerIteration,
     backend: raw.backend,
+    workers,
     outDir: raw.out,
     quiet: raw.quiet ?? false,
   };
@@ -115,6 +122,7 @@ export async function executeRun(run: PreparedRun): Promise<IterationRecord[]> {
         iterations: run.iterations,
         stepsPerIteration: run.stepsPerIteration,
         backend: run.backend,
+        workers: run.workers,
         config: run.config,
         node: process.version,
       },
@@ -131,6 +139,7 @@ export async function executeRun(run: PreparedRun): Promise<IterationRecord[]> {
     iterations: run.iterations,
     stepsPerIteration: run.stepsPerIteration,
     backend: run.backend,
+    samplerWorkers: run.workers,
     onIteration: (record) => {
       fs.appendFileSync(metricsPath, JSON.stringify(record) + '\n');
       if (!run.quiet) process.stderr.write(formatProgress(run, record, (performance.now() - started) / 1000));

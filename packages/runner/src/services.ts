@@ -27,6 +27,7 @@ export const TYPES = {
   TrialRunner: Symbol.for('policy-arena.TrialRunner'),
   /** Checkpoint every k iterations (a number). */
   CheckpointEvery: Symbol.for('policy-arena.CheckpointEvery'),
+  SamplerWorkers: Symbol.for('policy-arena.SamplerWorkers'),
 } as const;
 
 export interface Clock {

@@ -115,7 +115,19 @@ export const SweepConfigSchema = Type.Object(
         description: 'Output directory, relative to this file (default: runs/<config name>).',
       }),
     ),
-    workers: Type.Optional(Type.Integer({ minimum: 1, description: 'Worker threads (default: CPU count).' })),
+    workers: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'Trials run at once, one worker thread each (default: CPU count).',
+      }),
+    ),
+    samplerWorkers: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          "Sampling threads per trial; 0 samples in the trial's thread. Results do not depend on it. Default: 0 when the trials at once fill the cores, else ⌊cores / trials at once⌋.",
+      }),
+    ),
     checkpointEvery: Type.Optional(
       Type.Integer({ minimum: 1, default: 1, description: 'Write a resume checkpoint every k iterations.' }),
     ),

@@ -22,6 +22,8 @@ export interface SweepWorkerData {
   readonly pluginSources: readonly PluginSource[];
   readonly backend: BackendName;
   readonly checkpointEvery: number;
+  /** Sampling threads per trial. */
+  readonly samplerWorkers: number;
 }
 
 export interface SweepTask {
@@ -51,6 +53,7 @@ function rootContainer(): Promise<Container> {
       backend: data.backend,
       store: new ResultsStore(data.outDir),
       checkpointEvery: data.checkpointEvery,
+      samplerWorkers: data.samplerWorkers,
     });
   })();
   return root;

@@ -36,6 +36,8 @@ export interface SweepOptions {
   /** Overrides the config's `out` (relative to cwd). */
   readonly out?: string;
   readonly workers?: number;
+  /** Sampling threads per trial (default: the cores left over by the concurrent trials). */
+  readonly samplerWorkers?: number;
   readonly shard?: Shard;
   readonly checkpointEvery?: number;
   readonly cwd?: string;
@@ -49,6 +51,8 @@ export interface PreparedSweep {
   readonly selected: readonly TrialSpec[];
   readonly outDir: string;
   readonly workers: number;
+  /** Sampling threads per trial; undefined: `defaultSamplerWorkers` of the concurrent trials. */
+  readonly samplerWorkers: number | undefined;
   readonly checkpointEvery: number;
   readonly shard?: Shard;
 }
@@ -105,9 +109,19 @@ export async function prepareSweep(configFile: string, options: SweepOptions): P
     selected,
     outDir,
     workers: Math.max(1, requested),
+    samplerWorkers: options.samplerWorkers ?? loaded.config.samplerWorkers,
     checkpointEvery: options.checkpointEvery ?? loaded.config.checkpointEvery ?? 1,
     ...(options.shard ? { shard: options.shard } : {}),
   };
+}
+
+/**
+ * Sampling threads per trial when the config does not say: with T trials at once on C cores, each
+ * trial's thread keeps a core busy while it samples in-thread when T ≥ C; otherwise each trial gets
+ * ⌊C / T⌋ sampling threads (its own thread waits while they sample), so every core samples.
+ */
+export function defaultSamplerWorkers(concurrentTrials: number, cores: number): number {
+  return concurrentTrials >= cores ? 0 : Math.floor(cores / concurrentTrials);
 }
 
 /** The worker module: dist/sweep-worker.js (also when this module runs from src/ under vitest). */
@@ -270,6 +284,7 @@ export class SweepRunner {
       pluginSources: prepared.loaded.thirdParty.map((p) => p.source),
       backend: prepared.loaded.backend,
       checkpointEvery: prepared.checkpointEvery,
+      samplerWorkers: prepared.samplerWorkers ?? defaultSamplerWorkers(workers, os.availableParallelism()),
     };
     const pool = new Piscina<SweepTask, TrialOutcome>({
       filename: workerFile(),

@@ -7,17 +7,16 @@
  * `algorithm`) — so an iteration's numbers depend only on the seed, the iteration index and the
  * policy parameters, never on timing or worker count.
  */
-import { GaussianPolicy, Rng, initBackend, sampleEpisodes } from '@policy-arena/core';
+import { GaussianPolicy, Rng, initBackend } from '@policy-arena/core';
 import type {
   AlgorithmPlugin,
   BackendName,
-  Env,
   EnvSpec,
   IterationContext,
   Json,
   TrajectoryBatch,
 } from '@policy-arena/core';
-import { defaultEnvRegistry } from '@policy-arena/envs';
+import { RolloutPool, defaultEnvRegistry } from '@policy-arena/envs';
 import type { EnvRegistry } from '@policy-arena/envs';
 import { DEFAULT_POLICY_ARCHITECTURE, POLICY_ARCHITECTURES } from './presets.js';
 import type { PolicyArchitecture } from './presets.js';
@@ -69,6 +68,12 @@ export interface TrialOptions {
   readonly stepsPerIteration: number;
   readonly backend?: BackendName;
   readonly envRegistry?: EnvRegistry;
+  /**
+   * Sampling threads: 0 (the default) samples in this thread; W > 0 runs episodes, candidate
+   * evaluations and vine branches on W worker threads. Results are identical for every W. Workers
+   * build envs from the built-in registry, so a custom `envRegistry` needs 0.
+   */
+  readonly samplerWorkers?: number;
   /** The policy network; defaults by task (Table 2). */
   readonly policy?: PolicyArchitecture;
   /** Builds the policy instead of `policy` (the DI container's policy factory). */
@@ -123,13 +128,12 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
   }
   await initBackend(options.backend ?? 'wasm');
   const registry = options.envRegistry ?? defaultEnvRegistry;
-  const env: Env = await registry.make(envId);
-  const spec = env.spec;
+  const probe = await registry.make(envId);
+  const spec = probe.spec;
+  probe.close();
   if (spec.actionSpace.kind !== 'box') {
-    env.close();
     throw new TypeError(`${envId}: only continuous action spaces are supported`);
   }
-
   const trialRng = Rng.fromSeed(seed);
   const makePolicy: PolicyMaker =
     options.makePolicy ??
@@ -139,8 +143,20 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
   const policy = makePolicy(spec, envId, trialRng.split('policy-init'));
   const resume = options.resumeFrom;
   if (resume) policy.setParams(resume.params);
-  const optimizer = plugin.create(config as never, { envSpec: spec, policy, rng: trialRng.split('plugin') });
-  if (resume) optimizer.load(resume.optimizerState);
+  const pool = await RolloutPool.create({
+    envId,
+    policy: policy.config,
+    numWorkers: options.samplerWorkers ?? 0,
+    registry,
+  });
+  let optimizer: ReturnType<AlgorithmPlugin['create']>;
+  try {
+    optimizer = plugin.create(config as never, { envSpec: spec, policy, rng: trialRng.split('plugin') });
+    if (resume) optimizer.load(resume.optimizerState);
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
 
   const records: IterationRecord[] = [];
   let totalSteps = resume?.envSteps ?? 0;
@@ -168,7 +184,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
         rng: iterationRng.split('algorithm'),
         stepsPerIteration,
         async sampleTrajectories(minSteps, sampleOptions) {
-          const batch = sampleEpisodes(env, policy, samplerRng, {
+          const batch = await pool.sample(policy.getParams(), samplerRng, {
             minSteps,
             firstEpisode: episodesSoFar,
             snapshots: sampleOptions?.snapshots ?? false,
@@ -177,11 +193,12 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
           return batch;
         },
         async evaluateParams(candidates, { episodes, gamma = 1 }) {
+          const batches = await pool.evaluate(candidates, samplerRng, {
+            episodes,
+            firstEpisode: episodesSoFar,
+          });
           const scores = new Float64Array(candidates.length);
-          const saved = policy.getParams();
-          candidates.forEach((params, c) => {
-            policy.setParams(params);
-            const batch = sampleEpisodes(env, policy, samplerRng, { episodes, firstEpisode: episodesSoFar });
+          batches.forEach((batch, c) => {
             account(batch);
             let total = 0;
             for (const ep of batch.episodes) {
@@ -191,8 +208,12 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
             }
             scores[c] = total / batch.episodes.length;
           });
-          policy.setParams(saved);
           return scores;
+        },
+        async rolloutBranches(jobs, branchOptions) {
+          const traces = await pool.branches(policy.getParams(), jobs, branchOptions);
+          for (const t of traces) steps += t.steps;
+          return traces;
         },
         recordSteps(extra) {
           if (!(Number.isInteger(extra) && extra >= 0))
@@ -228,7 +249,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
     }
   } finally {
     optimizer.dispose?.();
-    env.close();
+    await pool.close();
   }
   return { records, finalParams: policy.getParams() };
 }

@@ -1,0 +1,441 @@
+/**
+ * RolloutPool: a trial's sampler. It runs whole episodes of the current policy (single path, §5.1),
+ * black-box evaluations of candidate parameters (CEM, CMA) and vine branch rollouts (§5.2) in this
+ * thread (0 workers) or over W worker threads, each with its own env and a float64 copy of the
+ * policy network.
+ *
+ * Results do not depend on W. Work is split into items with fixed indices — episode k of a round,
+ * branch j — and each item's randomness comes from its index alone (episode k: the stream
+ * `rng.splitIndex('episode', k)` for its reset seed and action noise; branch j: its own noise
+ * stream), so it is the same whichever thread runs it. Threads claim items in index order from a
+ * shared counter (Atomics). For "at least minSteps steps", a thread stops claiming once the finished
+ * episodes hold minSteps steps; every claimed episode is finished, so the claimed prefix 0..C−1
+ * holds at least minSteps steps, and the batch is the shortest prefix 0..K−1 that does — exactly
+ * what one thread running episodes 0, 1, 2, … in order collects. Episodes past K (at most one per
+ * thread in flight) are dropped unseen.
+ *
+ * Workers build their envs from the built-in registry by id; a custom registry works in-thread only.
+ */
+import type {
+  BranchJob,
+  BranchTrace,
+  Env,
+  EnvOptions,
+  EnvSpec,
+  EnvState,
+  GaussianPolicyConfig,
+  RngState,
+  TrajectoryBatch,
+} from '@policy-arena/core';
+import { GaussianMlp, Rng, TrajectoryBuilder, branchRollout, rolloutEpisode } from '@policy-arena/core/env';
+import { defaultEnvRegistry } from './registry.js';
+import type { EnvRegistry } from './registry.js';
+import { WorkerGroup, startWorkers } from './worker-group.js';
+import type { ErrorReply } from './worker-group.js';
+
+export interface RolloutPoolOptions {
+  /** A registered env id, e.g. `hopper-v1`. */
+  readonly envId: string;
+  /** The policy network acting in the envs (its parameters are sent with every request). */
+  readonly policy: GaussianPolicyConfig;
+  /** Worker threads; 0 (the default) runs everything in the calling thread. */
+  readonly numWorkers?: number;
+  readonly envOptions?: EnvOptions;
+  /** A registry for in-thread use (numWorkers 0) only; workers always use the built-in one. */
+  readonly registry?: EnvRegistry;
+}
+
+/** What one round of episodes asks for; see `RolloutPool.sample` and `RolloutPool.evaluate`. */
+export interface EpisodeRound {
+  /** θ for every episode, or one θ per group of `episodesPerCandidate` episodes. */
+  readonly params: readonly Float64Array[];
+  readonly rng: RngState;
+  /** Index of the round's first episode: episode k of the round uses stream `episode#(first + k)`. */
+  readonly firstEpisode: number;
+  /** Stop once the finished episodes hold this many steps (0: run exactly `episodes`). */
+  readonly minSteps: number;
+  /** With minSteps 0: the number of episodes. */
+  readonly episodes: number;
+  /** With several θ: episodes per θ (episode k uses θ number ⌊k / episodesPerCandidate⌋). */
+  readonly episodesPerCandidate: number;
+  readonly snapshots: boolean;
+}
+
+export interface BranchRound {
+  readonly params: Float64Array;
+  readonly jobs: readonly BranchJob[];
+  readonly length: number;
+  readonly gamma: number;
+}
+
+/** What one thread ran of a round: the indices of its episodes, in the order of its batch. */
+export interface EpisodePart {
+  readonly indices: Int32Array;
+  readonly batch: TrajectoryBatch;
+}
+
+export interface BranchPart {
+  readonly indices: Int32Array;
+  readonly q: Float64Array;
+  readonly steps: Int32Array;
+}
+
+export type RolloutRequest =
+  | { type: 'init'; envId: string; envOptions: EnvOptions | undefined; policy: GaussianPolicyConfig }
+  | { type: 'episodes'; round: EpisodeRound; counter: SharedArrayBuffer }
+  | { type: 'branches'; round: BranchRound; counter: SharedArrayBuffer }
+  | { type: 'close' };
+
+export type RolloutReply =
+  | { type: 'ready'; spec: EnvSpec }
+  | { type: 'episodes'; part: EpisodePart }
+  | { type: 'branches'; part: BranchPart }
+  | { type: 'ok' }
+  | ErrorReply;
+
+/** Claims the next item index, or returns -1 when there is no more work. */
+export type Claim = () => number;
+
+/**
+ * Runs claimed episodes of a round in `env` (the loop every thread runs, the calling one included).
+ * `claim` gives the next episode index; `done(steps)` reports a finished episode's length.
+ */
+export function runEpisodeClaims(
+  env: Env,
+  policy: GaussianMlp,
+  round: EpisodeRound,
+  claim: Claim,
+  done: (steps: number) => void,
+): EpisodePart {
+  const builder = new TrajectoryBuilder(env.spec.observationSpace.shape[0], policy.actDim);
+  const snapshots: EnvState[] | undefined = round.snapshots ? [] : undefined;
+  if (snapshots && !env.snapshot) throw new TypeError(`${env.spec.id} has no snapshot()`);
+  const rng = Rng.fromState(round.rng);
+  const indices: number[] = [];
+  let current = -1;
+  for (let k = claim(); k >= 0; k = claim()) {
+    const which = round.params.length === 1 ? 0 : Math.floor(k / round.episodesPerCandidate);
+    if (which !== current) {
+      policy.setParams(round.params[which]!);
+      current = which;
+    }
+    const before = builder.numSteps;
+    rolloutEpisode(env, policy, rng, round.firstEpisode + k, builder, snapshots);
+    indices.push(k);
+    done(builder.numSteps - before);
+  }
+  return { indices: Int32Array.from(indices), batch: builder.build(snapshots) };
+}
+
+/** Runs claimed branches of a round in `env`. */
+export function runBranchClaims(env: Env, policy: GaussianMlp, round: BranchRound, claim: Claim): BranchPart {
+  if (!env.restore) throw new TypeError(`${env.spec.id} has no restore()`);
+  policy.setParams(round.params);
+  const indices: number[] = [];
+  const q: number[] = [];
+  const steps: number[] = [];
+  for (let j = claim(); j >= 0; j = claim()) {
+    const trace = branchRollout(env, policy, round.jobs[j]!, round.length, round.gamma);
+    indices.push(j);
+    q.push(trace.q);
+    steps.push(trace.steps);
+  }
+  return { indices: Int32Array.from(indices), q: Float64Array.from(q), steps: Int32Array.from(steps) };
+}
+
+/**
+ * Counter layout shared by the threads of one round: [next item to claim, finished steps]. Claims
+ * stop at `limit` items, or (minSteps > 0) once the finished steps reach minSteps.
+ */
+export function atomicClaims(
+  counter: Int32Array,
+  limit: number,
+  minSteps: number,
+): { claim: Claim; done: (s: number) => void } {
+  return {
+    claim: () => {
+      if (minSteps > 0 && Atomics.load(counter, 1) >= minSteps) return -1;
+      const k = Atomics.add(counter, 0, 1);
+      return k < limit ? k : -1;
+    },
+    done: (s) => {
+      Atomics.add(counter, 1, s);
+    },
+  };
+}
+
+function roundLimit(round: EpisodeRound): number {
+  return round.minSteps > 0 ? 0x7fffffff : round.episodes;
+}
+
+/**
+ * The round's batch from the threads' parts: episodes in index order, and with minSteps the
+ * shortest prefix that holds minSteps steps (see the module comment).
+ */
+export function mergeEpisodes(
+  parts: readonly EpisodePart[],
+  minSteps: number,
+  obsDim: number,
+  actDim: number,
+): TrajectoryBatch {
+  const order: { index: number; part: number; episode: number }[] = [];
+  parts.forEach((p, part) => p.indices.forEach((index, episode) => order.push({ index, part, episode })));
+  order.sort((a, b) => a.index - b.index);
+  let take = order.length;
+  if (minSteps > 0) {
+    let steps = 0;
+    take = 0;
+    while (take < order.length && steps < minSteps) {
+      const o = order[take++]!;
+      steps += parts[o.part]!.batch.episodes[o.episode]!.length;
+    }
+    if (steps < minSteps)
+      throw new Error(`RolloutPool: the threads returned ${steps} steps, fewer than ${minSteps}`);
+  }
+  for (let i = 0; i < take; i++) {
+    if (order[i]!.index !== i) throw new Error(`RolloutPool: episode ${i} of the round is missing`);
+  }
+  const chosen = order.slice(0, take);
+  let numSteps = 0;
+  for (const o of chosen) numSteps += parts[o.part]!.batch.episodes[o.episode]!.length;
+  const withSnapshots = parts.length > 0 && parts.every((p) => p.batch.snapshots);
+  const builder = {
+    observations: new Float64Array(numSteps * obsDim),
+    actions: new Float64Array(numSteps * actDim),
+    rewards: new Float64Array(numSteps),
+    episodes: [] as TrajectoryBatch['episodes'][number][],
+    snapshots: [] as EnvState[],
+  };
+  let at = 0;
+  for (const o of chosen) {
+    const b = parts[o.part]!.batch;
+    const ep = b.episodes[o.episode]!;
+    const end = ep.start + ep.length;
+    builder.observations.set(b.observations.subarray(ep.start * obsDim, end * obsDim), at * obsDim);
+    builder.actions.set(b.actions.subarray(ep.start * actDim, end * actDim), at * actDim);
+    builder.rewards.set(b.rewards.subarray(ep.start, end), at);
+    builder.episodes.push({ ...ep, start: at });
+    if (withSnapshots) for (let t = ep.start; t < end; t++) builder.snapshots.push(b.snapshots![t]!);
+    at += ep.length;
+  }
+  return {
+    obsDim,
+    actDim,
+    numSteps,
+    observations: builder.observations,
+    actions: builder.actions,
+    rewards: builder.rewards,
+    episodes: builder.episodes,
+    ...(withSnapshots ? { snapshots: builder.snapshots } : {}),
+  };
+}
+
+type PoolWorkers = WorkerGroup<RolloutRequest, RolloutReply>;
+
+export class RolloutPool {
+  readonly spec: EnvSpec;
+  /** Worker threads in use (0: in-thread). */
+  readonly numWorkers: number;
+  readonly obsDim: number;
+  readonly actDim: number;
+  private readonly local: { env: Env; policy: GaussianMlp } | undefined;
+  private readonly group: PoolWorkers | undefined;
+  private busy = false;
+  private closed = false;
+
+  private constructor(
+    spec: EnvSpec,
+    actDim: number,
+    backend: { env: Env; policy: GaussianMlp } | { group: PoolWorkers },
+  ) {
+    this.spec = spec;
+    this.obsDim = spec.observationSpace.shape[0];
+    this.actDim = actDim;
+    this.local = 'env' in backend ? backend : undefined;
+    this.group = 'group' in backend ? backend.group : undefined;
+    this.numWorkers = this.group?.handles.length ?? 0;
+  }
+
+  static async create(options: RolloutPoolOptions): Promise<RolloutPool> {
+    const w = options.numWorkers ?? 0;
+    if (!Number.isInteger(w) || w < 0) {
+      throw new RangeError(`RolloutPool: numWorkers must be a non-negative integer, got ${w}`);
+    }
+    const policy = new GaussianMlp(options.policy);
+    if (w === 0) {
+      const env = await (options.registry ?? defaultEnvRegistry).make(options.envId, options.envOptions);
+      checkPolicyFits(env.spec, policy);
+      return new RolloutPool(env.spec, policy.actDim, { env, policy });
+    }
+    if (options.registry && options.registry !== defaultEnvRegistry) {
+      throw new TypeError(
+        'RolloutPool: a custom env registry works only in-thread (numWorkers 0); workers build the built-in envs',
+      );
+    }
+    defaultEnvRegistry.get(options.envId); // an unknown id fails here, before any thread starts
+    const handles = startWorkers<RolloutRequest, RolloutReply>('rollout-worker', w, (k) => ({
+      start: 0,
+      count: 0,
+      label: `sampler worker ${k}`,
+    }));
+    const group: PoolWorkers = new WorkerGroup(`RolloutPool(${options.envId})`, handles);
+    try {
+      const replies = await group.all(() => ({
+        type: 'init',
+        envId: options.envId,
+        envOptions: options.envOptions,
+        policy: policy.config,
+      }));
+      const spec = (replies[0] as { spec: EnvSpec }).spec;
+      checkPolicyFits(spec, policy);
+      group.started = true;
+      return new RolloutPool(spec, policy.actDim, { group });
+    } catch (e) {
+      await group.terminate();
+      throw e;
+    }
+  }
+
+  private async exclusive<T>(what: string, run: () => Promise<T>): Promise<T> {
+    if (this.group?.failure)
+      throw new Error(
+        `RolloutPool(${this.spec.id}): ${what} after a failure (${this.group.failure.message})`,
+      );
+    if (this.closed) throw new Error(`RolloutPool(${this.spec.id}): ${what} after close()`);
+    if (this.busy) throw new Error(`RolloutPool(${this.spec.id}): ${what} while another call is in flight`);
+    this.busy = true;
+    try {
+      return await run();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async episodes(round: EpisodeRound): Promise<TrajectoryBatch> {
+    const parts = await this.exclusive('sampling', async () => {
+      if (this.local) {
+        let next = 0;
+        let steps = 0;
+        const limit = roundLimit(round);
+        const claim = () => ((round.minSteps > 0 ? steps < round.minSteps : next < limit) ? next++ : -1);
+        return [runEpisodeClaims(this.local.env, this.local.policy, round, claim, (s) => (steps += s))];
+      }
+      const counter = new SharedArrayBuffer(8);
+      const replies = await this.group!.all(() => ({ type: 'episodes', round, counter }));
+      return replies.map((r) => (r as { part: EpisodePart }).part);
+    });
+    return mergeEpisodes(parts, round.minSteps, this.obsDim, this.actDim);
+  }
+
+  /**
+   * Whole episodes of π_θ, episodes firstEpisode, firstEpisode + 1, … of `rng`'s round, until at
+   * least `minSteps` steps are collected — the same batch for any number of workers.
+   */
+  async sample(
+    params: Float64Array,
+    rng: Rng,
+    options: { minSteps: number; firstEpisode?: number; snapshots?: boolean },
+  ): Promise<TrajectoryBatch> {
+    if (!(options.minSteps > 0))
+      throw new RangeError(`RolloutPool.sample: minSteps must be positive, got ${options.minSteps}`);
+    return this.episodes({
+      params: [params],
+      rng: rng.state(),
+      firstEpisode: options.firstEpisode ?? 0,
+      minSteps: options.minSteps,
+      episodes: 0,
+      episodesPerCandidate: 1,
+      snapshots: options.snapshots ?? false,
+    });
+  }
+
+  /**
+   * `episodes` episodes of each candidate θ_c: candidate c runs episodes firstEpisode + c·episodes,
+   * …, + (c + 1)·episodes − 1 of `rng`'s round. One batch per candidate.
+   */
+  async evaluate(
+    candidates: readonly Float64Array[],
+    rng: Rng,
+    options: { episodes: number; firstEpisode?: number },
+  ): Promise<TrajectoryBatch[]> {
+    const e = options.episodes;
+    if (!Number.isInteger(e) || e < 1)
+      throw new RangeError(`RolloutPool.evaluate: episodes must be a positive integer, got ${e}`);
+    if (candidates.length === 0) return [];
+    const all = await this.episodes({
+      params: candidates,
+      rng: rng.state(),
+      firstEpisode: options.firstEpisode ?? 0,
+      minSteps: 0,
+      episodes: e * candidates.length,
+      episodesPerCandidate: e,
+      snapshots: false,
+    });
+    return candidates.map((_, c) => sliceEpisodes(all, c * e, (c + 1) * e));
+  }
+
+  /** Vine branch rollouts (§5.2) from π_θ; trace j belongs to `jobs[j]`. */
+  async branches(
+    params: Float64Array,
+    jobs: readonly BranchJob[],
+    options: { length: number; gamma: number },
+  ): Promise<BranchTrace[]> {
+    const round: BranchRound = { params, jobs, length: options.length, gamma: options.gamma };
+    const parts = await this.exclusive('branch rollouts', async () => {
+      if (this.local) {
+        let next = 0;
+        return [
+          runBranchClaims(this.local.env, this.local.policy, round, () => (next < jobs.length ? next++ : -1)),
+        ];
+      }
+      const counter = new SharedArrayBuffer(8);
+      const replies = await this.group!.all(() => ({ type: 'branches', round, counter }));
+      return replies.map((r) => (r as { part: BranchPart }).part);
+    });
+    const traces: (BranchTrace | undefined)[] = new Array(jobs.length);
+    for (const p of parts) p.indices.forEach((j, i) => (traces[j] = { q: p.q[i]!, steps: p.steps[i]! }));
+    return traces.map((t, j) => {
+      if (!t) throw new Error(`RolloutPool: branch ${j} is missing`);
+      return t;
+    });
+  }
+
+  /** Closes the envs and stops the workers. Safe to call twice, and after a failure. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.local?.env.close();
+    await this.group?.close({ type: 'close' });
+  }
+}
+
+function checkPolicyFits(spec: EnvSpec, policy: GaussianMlp): void {
+  const act = spec.actionSpace;
+  if (act.kind !== 'box')
+    throw new TypeError(
+      `RolloutPool: ${spec.id} has a discrete action space; the Gaussian policy needs a box`,
+    );
+  if (spec.observationSpace.shape[0] !== policy.obsDim || act.shape[0] !== policy.actDim) {
+    throw new RangeError(
+      `RolloutPool: the policy maps ${policy.obsDim} observations to ${policy.actDim} actions, ` +
+        `but ${spec.id} has ${spec.observationSpace.shape[0]} and ${act.shape[0]}`,
+    );
+  }
+}
+
+/** Episodes [from, to) of a batch, as a batch of their own. */
+function sliceEpisodes(batch: TrajectoryBatch, from: number, to: number): TrajectoryBatch {
+  const eps = batch.episodes.slice(from, to);
+  const start = eps[0]!.start;
+  const end = eps[eps.length - 1]!.start + eps[eps.length - 1]!.length;
+  const { obsDim, actDim } = batch;
+  return {
+    obsDim,
+    actDim,
+    numSteps: end - start,
+    observations: batch.observations.slice(start * obsDim, end * obsDim),
+    actions: batch.actions.slice(start * actDim, end * actDim),
+    rewards: batch.rewards.slice(start, end),
+    episodes: eps.map((ep) => ({ ...ep, start: ep.start - start })),
+  };
+}
