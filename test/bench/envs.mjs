@@ -13,15 +13,23 @@
 // Each figure is the best of REPS interleaved repetitions (the machine may be shared), in env steps/s;
 // the worker figures are the best of 2 × REPS alternating runs.
 // Writes the section between <!-- bench:envs:start --> and <!-- bench:envs:end --> of BENCHMARKS.md.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const harnessSource = path.join(root, 'packages/envs/test-fixtures/golden/harness.c');
+import { pathToFileURL } from 'node:url';
+import {
+  best,
+  compileNative,
+  fmt,
+  machineLine,
+  nativeLabel,
+  nativeRate,
+  ratio,
+  stamp,
+  writeModel,
+  writeSection,
+} from './common.mjs';
 const REPS = Number(process.env.BENCH_REPS ?? 8);
 const NUM_ENVS = Number(process.env.BENCH_NUM_ENVS ?? 32);
 // Env steps per timed run: about 0.3 s each on one core, short so that the best of REPS repetitions
@@ -72,26 +80,6 @@ function makeMlpPolicy(Rng, obsDim, hidden, actDim, seed) {
       }
     }
   };
-}
-
-function compileNative(tmp) {
-  const exe = path.join(tmp, 'harness');
-  try {
-    execFileSync('gcc', ['-O2', '-o', exe, harnessSource, '-lmujoco', '-lm'], { stdio: 'pipe' });
-    return { exe };
-  } catch (e) {
-    const msg =
-      String(e.stderr ?? e.message)
-        .split('\n')
-        .find((l) => l.trim()) ?? String(e);
-    return { error: `native harness not built (needs gcc and libmujoco-dev): ${msg.trim()}` };
-  }
-}
-
-function nativeRate(exe, xmlPath, model, steps) {
-  const out = execFileSync(exe, ['bench', xmlPath, model, String(steps), '1'], { encoding: 'utf8' });
-  const line = JSON.parse(out.trim().split('\n').pop());
-  return { rate: line.env_steps_per_s, version: line.mujoco_version };
 }
 
 function rawRate(env, steps) {
@@ -188,10 +176,6 @@ async function vectorRolloutRate(vec, policy, steps) {
   return (iters * n) / ((performance.now() - t0) / 1000);
 }
 
-const best = (xs) => (xs.length ? Math.max(...xs) : NaN);
-const fmt = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
-const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? (a / b).toFixed(2) : 'n/a');
-
 export async function main() {
   const started = performance.now();
   const loadBefore = os.loadavg()[0];
@@ -205,8 +189,7 @@ export async function main() {
   try {
     for (const task of TASKS) {
       const def = MUJOCO_TASKS.find((t) => t.id === task.id);
-      const xmlPath = path.join(tmp, `${task.model}.xml`);
-      fs.writeFileSync(xmlPath, def.xml.replace(/\s*<size memory="[^"]*"\s*\/>/, ''));
+      const xmlPath = writeModel(tmp, def);
       const env = await makeEnv(task.id);
       const obsDim = env.spec.observationSpace.shape[0];
       const actDim = env.spec.actionSpace.shape[0];
@@ -265,20 +248,12 @@ export async function main() {
 }
 
 function writeReport(rows, native, nativeVersion, seconds, load) {
-  const cpus = os.cpus();
-  const machine = `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} logical cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
-  const v = Number(nativeVersion);
-  const version = Number.isFinite(v) ? `${Math.floor(v / 100)}.${Math.floor(v / 10) % 10}.${v % 10}` : '?';
-  const nativeLabel = native.exe
-    ? `MuJoCo ${version} (x86-64, Debian's libmujoco build; harness gcc -O2)`
-    : native.error;
-  const lines = [
-    '<!-- bench:envs:start -->',
+  writeSection('envs', [
     '## MuJoCo envs (`pnpm bench envs`)',
     '',
-    `Command: \`pnpm bench envs\` (= \`pnpm build && node test/bench/index.mjs envs\`). Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${machine}. Run time ${seconds.toFixed(0)} s; 1-minute load average ${load[0].toFixed(1)} before, ${load[1].toFixed(1)} after (other processes compete for the cores).`,
+    `Command: \`pnpm bench envs\` (= \`pnpm build && node test/bench/index.mjs envs\`). Date: ${stamp()} UTC. Machine: ${machineLine()}. Run time ${seconds.toFixed(0)} s; 1-minute load average ${load[0].toFixed(1)} before, ${load[1].toFixed(1)} after (other processes compete for the cores).`,
     '',
-    `Env steps per second (one env step = 4 physics steps), best of ${REPS} interleaved repetitions (worker columns: best of ${2 * REPS}). wasm = mujoco-js 0.0.7 (MuJoCo 3.3.8); native = ${nativeLabel}, running the same env loop in C (packages/envs/test-fixtures/golden/harness.c). "bare wasm loop" = the same loop written directly against mujoco-js (no env layer), which locates the gap to native; "raw" = \`MujocoEnv.step\` with random actions on one core; "MLP" = \`VectorEnv\` of ${NUM_ENVS} envs with a tanh MLP policy (paper sizes) evaluated in batch on plain Float64Arrays in the loop; workers = the same with the envs on worker threads, stepped in lockstep (\`step\`); pipelined = \`VectorEnv.rollout\`, where each worker's block is acted for and stepped again as soon as it is done (no barrier, the policy for one block overlaps the other block's physics).`,
+    `Env steps per second (one env step = 4 physics steps), best of ${REPS} interleaved repetitions (worker columns: best of ${2 * REPS}). wasm = mujoco-js 0.0.7 (MuJoCo 3.3.8); native = ${nativeLabel(native, nativeVersion)}, running the same env loop in C (packages/envs/test-fixtures/golden/harness.c). "bare wasm loop" = the same loop written directly against mujoco-js (no env layer), which locates the gap to native; "raw" = \`MujocoEnv.step\` with random actions on one core; "MLP" = \`VectorEnv\` of ${NUM_ENVS} envs with a tanh MLP policy (paper sizes) evaluated in batch on plain Float64Arrays in the loop; workers = the same with the envs on worker threads, stepped in lockstep (\`step\`); pipelined = \`VectorEnv.rollout\`, where each worker's block is acted for and stepped again as soon as it is done (no barrier, the policy for one block overlaps the other block's physics).`,
     '',
     '| task | hidden | native | bare wasm loop | bare / native | wasm raw | raw / native | MLP, 1 core | MLP / native | MLP, 1 worker | MLP, 2 workers | 2 / 1 workers | 2 workers, pipelined | pipelined / 1 worker |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -288,17 +263,7 @@ function writeReport(rows, native, nativeVersion, seconds, load) {
     ),
     '',
     'Targets: raw ≥ 0.85× native per core; 2 workers ≥ 1.8× one worker. On a machine with 2 cores the 2-worker figure also competes with the main thread (policy, dispatch) and anything else running.',
-    '<!-- bench:envs:end -->',
-  ];
-  const file = path.join(root, 'BENCHMARKS.md');
-  const section = lines.join('\n');
-  let text = fs.existsSync(file)
-    ? fs.readFileSync(file, 'utf8')
-    : '# Benchmarks\n\nWritten by `pnpm bench`.\n';
-  const re = /<!-- bench:envs:start -->[\s\S]*?<!-- bench:envs:end -->/;
-  text = re.test(text) ? text.replace(re, section) : `${text.trimEnd()}\n\n${section}\n`;
-  fs.writeFileSync(file, text);
-  console.log(`wrote ${path.relative(process.cwd(), file) || file}`);
+  ]);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
