@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import type { Json } from '@policy-arena/core';
-import { resolvePluginConfig, runTrial } from '@policy-arena/runner';
+import { resolvePluginConfig, runTrial, withoutTiming } from '@policy-arena/runner';
 import type { TrialOptions } from '@policy-arena/runner';
 
 type TrialCheckpoint = NonNullable<TrialOptions['resumeFrom']>;
@@ -81,7 +81,7 @@ describe.each(NAMES)('%s on cartpole-v1 (quick budget)', (name) => {
       });
       expect(checkpoint).not.toBeNull();
       const resumed = await runTrial({ ...options, resumeFrom: checkpoint! });
-      const strip = (rs: typeof full.records) => rs.map(({ seconds: _s, ...rest }) => rest);
+      const strip = (rs: typeof full.records) => rs.map(withoutTiming);
       expect(strip(resumed.records)).toEqual(strip(full.records.slice(4)));
       expect(Array.from(resumed.finalParams)).toEqual(Array.from(full.finalParams));
     },

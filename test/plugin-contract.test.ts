@@ -12,6 +12,7 @@ import {
   pluginContractProblems,
   resolvePluginConfig,
   runTrial,
+  withoutTiming,
 } from '@policy-arena/runner';
 
 async function externalPlugins(): Promise<AlgorithmPlugin[]> {
@@ -79,7 +80,7 @@ describe.each(plugins.map((p) => [p.name, p] as const))('plugin contract: %s', (
     }
     expect(a.finalParams.every(Number.isFinite)).toBe(true);
     const b = await run();
-    const strip = (rs: typeof a.records) => rs.map(({ seconds: _s, ...rest }) => rest);
+    const strip = (rs: typeof a.records) => rs.map(withoutTiming);
     expect(strip(b.records)).toEqual(strip(a.records));
     expect(Array.from(b.finalParams)).toEqual(Array.from(a.finalParams));
   });

@@ -43,7 +43,7 @@ function results(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const id of fs.readdirSync(path.join(dir, 'trials')).sort()) {
     const text = fs.readFileSync(path.join(dir, 'trials', id, 'metrics.jsonl'), 'utf8');
-    out[id] = text.replace(/"seconds":[^,}]+/g, '"seconds":0');
+    out[id] = text.replace(/"(seconds|cpuSeconds)":[^,}]+/g, '"$1":0');
   }
   return out;
 }

@@ -9,3 +9,4 @@ export * from './env.js';
 export * from './trajectory.js';
 export * from './gaussian-mlp.js';
 export * from './rollout.js';
+export * from './cpu-time.js';

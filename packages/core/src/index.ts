@@ -10,3 +10,4 @@ export * from './distributions.js';
 export * from './optimize.js';
 export * from './plugin-check.js';
 export * from './rollout.js';
+export * from './cpu-time.js';

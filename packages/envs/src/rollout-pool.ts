@@ -88,8 +88,8 @@ export type RolloutRequest =
 
 export type RolloutReply =
   | { type: 'ready'; spec: EnvSpec }
-  | { type: 'episodes'; part: EpisodePart }
-  | { type: 'branches'; part: BranchPart }
+  | { type: 'episodes'; part: EpisodePart; cpuSeconds: number }
+  | { type: 'branches'; part: BranchPart; cpuSeconds: number }
   | { type: 'ok' }
   | ErrorReply;
 
@@ -242,6 +242,7 @@ export class RolloutPool {
   private readonly group: PoolWorkers | undefined;
   private busy = false;
   private closed = false;
+  private workerCpu = 0;
 
   private constructor(
     spec: EnvSpec,
@@ -322,7 +323,11 @@ export class RolloutPool {
       }
       const counter = new SharedArrayBuffer(8);
       const replies = await this.group!.all(() => ({ type: 'episodes', round, counter }));
-      return replies.map((r) => (r as { part: EpisodePart }).part);
+      return replies.map((r) => {
+        const reply = r as { part: EpisodePart; cpuSeconds: number };
+        this.workerCpu += reply.cpuSeconds;
+        return reply.part;
+      });
     });
     return mergeEpisodes(parts, round.minSteps, this.obsDim, this.actDim);
   }
@@ -390,7 +395,11 @@ export class RolloutPool {
       }
       const counter = new SharedArrayBuffer(8);
       const replies = await this.group!.all(() => ({ type: 'branches', round, counter }));
-      return replies.map((r) => (r as { part: BranchPart }).part);
+      return replies.map((r) => {
+        const reply = r as { part: BranchPart; cpuSeconds: number };
+        this.workerCpu += reply.cpuSeconds;
+        return reply.part;
+      });
     });
     const traces: (BranchTrace | undefined)[] = new Array(jobs.length);
     for (const p of parts) p.indices.forEach((j, i) => (traces[j] = { q: p.q[i]!, steps: p.steps[i]! }));
@@ -398,6 +407,14 @@ export class RolloutPool {
       if (!t) throw new Error(`RolloutPool: branch ${j} is missing`);
       return t;
     });
+  }
+
+  /**
+   * CPU seconds the worker threads have spent on this pool's requests so far (0 in-thread, where the
+   * calling thread's own CPU time holds the work; NaN where threads' CPU time cannot be read).
+   */
+  get workerCpuSeconds(): number {
+    return this.workerCpu;
   }
 
   /** Closes the envs and stops the workers. Safe to call twice, and after a failure. */

@@ -3,7 +3,7 @@
  * round it claims from the shared counter and sends back what it ran.
  */
 import { parentPort } from 'node:worker_threads';
-import { GaussianMlp } from '@policy-arena/core/env';
+import { GaussianMlp, threadCpuSeconds } from '@policy-arena/core/env';
 import type { Env } from '@policy-arena/core';
 import { defaultEnvRegistry } from './registry.js';
 import { atomicClaims, runBranchClaims, runEpisodeClaims } from './rollout-pool.js';
@@ -28,6 +28,7 @@ async function handle(req: RolloutRequest): Promise<{ reply: RolloutReply; trans
       return { reply: { type: 'ready', spec: env.spec } };
     case 'episodes': {
       const w = ready();
+      const cpu0 = threadCpuSeconds() ?? NaN;
       const { round } = req;
       const { claim, done } = atomicClaims(
         new Int32Array(req.counter),
@@ -37,7 +38,7 @@ async function handle(req: RolloutRequest): Promise<{ reply: RolloutReply; trans
       const part = runEpisodeClaims(w.env, w.policy, round, claim, done);
       const b = part.batch;
       return {
-        reply: { type: 'episodes', part },
+        reply: { type: 'episodes', part, cpuSeconds: (threadCpuSeconds() ?? NaN) - cpu0 },
         transfer: [
           b.observations.buffer,
           b.actions.buffer,
@@ -48,9 +49,10 @@ async function handle(req: RolloutRequest): Promise<{ reply: RolloutReply; trans
     }
     case 'branches': {
       const w = ready();
+      const cpu0 = threadCpuSeconds() ?? NaN;
       const { claim } = atomicClaims(new Int32Array(req.counter), req.round.jobs.length, 0);
       const part = runBranchClaims(w.env, w.policy, req.round, claim);
-      return { reply: { type: 'branches', part } };
+      return { reply: { type: 'branches', part, cpuSeconds: (threadCpuSeconds() ?? NaN) - cpu0 } };
     }
     case 'close':
       env?.close();

@@ -1,4 +1,4 @@
-export { runTrial, TIMING_FIELDS, architectureFor, defaultPolicy } from './trial.js';
+export { runTrial, TIMING_FIELDS, withoutTiming, architectureFor, defaultPolicy } from './trial.js';
 export type { IterationRecord, TrialOptions, TrialResult, TrialCheckpoint, PolicyMaker } from './trial.js';
 export { BUDGETS, PRESETS, POLICY_ARCHITECTURES, DEFAULT_POLICY_ARCHITECTURE, budgetFor } from './presets.js';
 export type { Budget, PolicyArchitecture } from './presets.js';

@@ -70,6 +70,8 @@ export interface FinalRow {
   readonly meanReturn: number;
   /** Mean wall seconds per trial. */
   readonly secondsPerTrial: number;
+  /** Mean CPU seconds per trial (all its threads), NaN where the records have no `cpuSeconds`. */
+  readonly cpuSecondsPerTrial: number;
 }
 
 export interface AggregateRow {
@@ -170,6 +172,7 @@ export function computeSummary(manifest: Manifest, data: readonly TrialData[], r
       const scores = runs.map((r) => r.records.at(-1)!.perStepReward);
       byVariant.set(variant, scores);
       const seconds = runs.map((r) => r.records.reduce((s, x) => s + x.seconds, 0));
+      const cpu = runs.map((r) => r.records.reduce((s, x) => s + (x['cpuSeconds'] ?? NaN), 0));
       final.push({
         task,
         variant,
@@ -181,6 +184,7 @@ export function computeSummary(manifest: Manifest, data: readonly TrialData[], r
         iqmInterval: bootstrap(scores, iqm, reportRng(seed, 'final-iqm', task, variant), reps),
         meanReturn: mean(runs.map((r) => r.records.at(-1)!.meanReturn)),
         secondsPerTrial: mean(seconds),
+        cpuSecondsPerTrial: mean(cpu),
       });
     }
   }
@@ -361,6 +365,7 @@ export function reportHtml(
           interval(r.iqmInterval),
           num(r.meanReturn, 1),
           seconds(r.secondsPerTrial),
+          Number.isFinite(r.cpuSecondsPerTrial) ? seconds(r.cpuSecondsPerTrial) : 'n/a',
         ]);
       return `<h3>${escapeHtml(task)}</h3>\n${
         rows.length
@@ -373,6 +378,7 @@ export function reportHtml(
                 'IQM 95 % CI',
                 'final return (mean)',
                 'wall time / trial',
+                'CPU time / trial',
               ],
               rows,
             )

@@ -9,11 +9,11 @@ import { builtinPlugins } from '@policy-arena/algorithms';
 import randomSearch from '@policy-arena/example-custom-plugin';
 import type { AlgorithmPlugin } from '@policy-arena/core';
 import { applyDefaults } from './sweep-config.js';
-import { runTrial } from './trial.js';
+import { runTrial, withoutTiming } from './trial.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
 
 const plugins: AlgorithmPlugin[] = [...builtinPlugins, randomSearch];
-const strip = (records: IterationRecord[]) => records.map(({ seconds: _s, ...rest }) => rest);
+const strip = (records: IterationRecord[]) => records.map(withoutTiming);
 
 describe('resuming a trial from a checkpoint gives the records of an uninterrupted run', () => {
   for (const plugin of plugins) {

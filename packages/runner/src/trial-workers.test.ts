@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { trpoSinglePath, trpoVine, cem } from '@policy-arena/algorithms';
 import type { AlgorithmPlugin } from '@policy-arena/core';
 import { resolvePluginConfig } from './config.js';
-import { runTrial } from './trial.js';
+import { runTrial, withoutTiming } from './trial.js';
 
 async function trial(plugin: AlgorithmPlugin, envId: string, samplerWorkers: number) {
   const { records, finalParams } = await runTrial({
@@ -19,7 +19,7 @@ async function trial(plugin: AlgorithmPlugin, envId: string, samplerWorkers: num
     stepsPerIteration: envId === 'cartpole-v1' ? 600 : 1500,
     samplerWorkers,
   });
-  return { records: records.map(({ seconds: _s, ...rest }) => rest), finalParams: Array.from(finalParams) };
+  return { records: records.map(withoutTiming), finalParams: Array.from(finalParams) };
 }
 
 describe('a trial gives identical results for 0, 1, 2 and 3 sampling workers', () => {

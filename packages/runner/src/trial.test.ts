@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { trpoSinglePath } from '@policy-arena/algorithms';
-import { runTrial } from './trial.js';
+import { runTrial, withoutTiming } from './trial.js';
 
 const config = Value.Default(trpoSinglePath.configSchema, {}) as Record<string, unknown>;
 
@@ -39,7 +39,7 @@ describe('TRPO single path on cartpole-v1 (linear policy, 6 parameters)', () => 
           iterations: 4,
           stepsPerIteration: 1000,
         })
-      ).records.map(({ seconds: _s, ...rest }) => rest);
+      ).records.map(withoutTiming);
     expect(await run(3)).toEqual(await run(3));
     expect(await run(3)).not.toEqual(await run(4));
   });

@@ -7,7 +7,7 @@
  * `algorithm`) — so an iteration's numbers depend only on the seed, the iteration index and the
  * policy parameters, never on timing or worker count.
  */
-import { GaussianPolicy, Rng, initBackend } from '@policy-arena/core';
+import { GaussianPolicy, Rng, initBackend, threadCpuSeconds } from '@policy-arena/core';
 import type {
   AlgorithmPlugin,
   BackendName,
@@ -33,11 +33,23 @@ export interface IterationRecord {
   readonly perStepReward: number;
   readonly meanEpisodeLength: number;
   readonly [extra: string]: number;
-  /** Wall-clock seconds of this iteration (the only field that differs between identical runs). */
+  /**
+   * Wall-clock seconds of this iteration. Beside it, `cpuSeconds`: CPU seconds of the iteration, the
+   * trial's thread plus its sampling threads (Linux only; absent where a thread's CPU time cannot be
+   * read).
+   */
   readonly seconds: number;
 }
 
-export const TIMING_FIELDS: readonly string[] = ['seconds'];
+/** The fields that differ between identical runs: timing. */
+export const TIMING_FIELDS: readonly string[] = ['seconds', 'cpuSeconds'];
+
+/** A record without its timing fields, for comparing runs. */
+export function withoutTiming(record: IterationRecord): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(record)) if (!TIMING_FIELDS.includes(k)) out[k] = v as number;
+  return out;
+}
 
 /**
  * Everything a trial needs to continue exactly where it stopped. The random streams are derived
@@ -163,6 +175,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
   try {
     for (let iteration = resume?.iteration ?? 0; iteration < iterations; iteration++) {
       const started = now();
+      const cpuStarted = (threadCpuSeconds() ?? NaN) + pool.workerCpuSeconds;
       const iterationRng = trialRng.splitIndex('iteration', iteration);
       const samplerRng = iterationRng.split('sampler');
       const returns: number[] = [];
@@ -225,6 +238,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
       const extras = await optimizer.iterate(ctx);
       totalSteps += steps;
       const meanReturn = mean(returns);
+      const cpuSeconds = (threadCpuSeconds() ?? NaN) + pool.workerCpuSeconds - cpuStarted;
       const record: IterationRecord = {
         iteration,
         envSteps: totalSteps,
@@ -234,6 +248,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
         meanEpisodeLength: mean(lengths),
         ...extras,
         seconds: (now() - started) / 1000,
+        ...(Number.isFinite(cpuSeconds) ? { cpuSeconds } : {}),
       };
       records.push(record);
       await options.onIteration?.(record);
