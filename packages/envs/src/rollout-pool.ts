@@ -312,6 +312,17 @@ export class RolloutPool {
     }
   }
 
+  /** Sends one round to every worker with a fresh shared claim counter; the workers' parts. */
+  private async onWorkers<Part>(request: (counter: SharedArrayBuffer) => RolloutRequest): Promise<Part[]> {
+    const req = request(new SharedArrayBuffer(8));
+    const replies = await this.group!.all(() => req);
+    return replies.map((r) => {
+      const reply = r as unknown as { part: Part; cpuSeconds: number };
+      this.workerCpu += reply.cpuSeconds;
+      return reply.part;
+    });
+  }
+
   private async episodes(round: EpisodeRound): Promise<TrajectoryBatch> {
     const parts = await this.exclusive('sampling', async () => {
       if (this.local) {
@@ -321,13 +332,7 @@ export class RolloutPool {
         const claim = () => ((round.minSteps > 0 ? steps < round.minSteps : next < limit) ? next++ : -1);
         return [runEpisodeClaims(this.local.env, this.local.policy, round, claim, (s) => (steps += s))];
       }
-      const counter = new SharedArrayBuffer(8);
-      const replies = await this.group!.all(() => ({ type: 'episodes', round, counter }));
-      return replies.map((r) => {
-        const reply = r as { part: EpisodePart; cpuSeconds: number };
-        this.workerCpu += reply.cpuSeconds;
-        return reply.part;
-      });
+      return this.onWorkers<EpisodePart>((counter) => ({ type: 'episodes', round, counter }));
     });
     return mergeEpisodes(parts, round.minSteps, this.obsDim, this.actDim);
   }
@@ -393,13 +398,7 @@ export class RolloutPool {
           runBranchClaims(this.local.env, this.local.policy, round, () => (next < jobs.length ? next++ : -1)),
         ];
       }
-      const counter = new SharedArrayBuffer(8);
-      const replies = await this.group!.all(() => ({ type: 'branches', round, counter }));
-      return replies.map((r) => {
-        const reply = r as { part: BranchPart; cpuSeconds: number };
-        this.workerCpu += reply.cpuSeconds;
-        return reply.part;
-      });
+      return this.onWorkers<BranchPart>((counter) => ({ type: 'branches', round, counter }));
     });
     const traces: (BranchTrace | undefined)[] = new Array(jobs.length);
     for (const p of parts) p.indices.forEach((j, i) => (traces[j] = { q: p.q[i]!, steps: p.steps[i]! }));
