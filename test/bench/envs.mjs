@@ -195,7 +195,9 @@ const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? (a / b).toFi
 export async function main() {
   const started = performance.now();
   const loadBefore = os.loadavg()[0];
-  const { MUJOCO_TASKS, VectorEnv, loadMujoco, makeEnv } = await import('@policy-arena/envs');
+  const { MUJOCO_TASKS, MUJOCO_V1_TASKS, VectorEnv, loadMujoco, makeEnv } = await import(
+    '@policy-arena/envs'
+  );
   const { Rng } = await import('@policy-arena/core');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-arena-bench-'));
   const native = compileNative(tmp);
@@ -204,7 +206,7 @@ export async function main() {
   let nativeVersion = null;
   try {
     for (const task of TASKS) {
-      const def = MUJOCO_TASKS.find((t) => t.id === task.id);
+      const def = [...MUJOCO_TASKS, ...MUJOCO_V1_TASKS].find((t) => t.id === task.id);
       const xmlPath = path.join(tmp, `${task.model}.xml`);
       fs.writeFileSync(xmlPath, def.xml.replace(/\s*<size memory="[^"]*"\s*\/>/, ''));
       const env = await makeEnv(task.id);
