@@ -24,9 +24,15 @@ export function compileNative(tmp) {
   }
 }
 
-/** Native env steps per second on one core: random actions, frame skip, reward, termination, resets. */
-export function nativeRate(exe, xmlPath, model, steps) {
-  const out = execFileSync(exe, ['bench', xmlPath, model, String(steps), '1'], { encoding: 'utf8' });
+/**
+ * Native env steps per second on one core: random actions, frame skip, reward, termination, resets.
+ * `comVelocity`: the v2 tasks' forward term (centre-of-mass velocity, computed after every step).
+ */
+export function nativeRate(exe, xmlPath, model, steps, comVelocity = false) {
+  const out = execFileSync(exe, ['bench', xmlPath, model, String(steps), '1'], {
+    encoding: 'utf8',
+    env: { ...process.env, HARNESS_COM_VELOCITY: comVelocity ? '1' : '0' },
+  });
   const line = JSON.parse(out.trim().split('\n').pop());
   return { rate: line.env_steps_per_s, version: line.mujoco_version };
 }

@@ -179,7 +179,9 @@ async function vectorRolloutRate(vec, policy, steps) {
 export async function main() {
   const started = performance.now();
   const loadBefore = os.loadavg()[0];
-  const { MUJOCO_TASKS, VectorEnv, loadMujoco, makeEnv } = await import('@policy-arena/envs');
+  const { MUJOCO_TASKS, MUJOCO_V1_TASKS, VectorEnv, loadMujoco, makeEnv } = await import(
+    '@policy-arena/envs'
+  );
   const { Rng } = await import('@policy-arena/core');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-arena-bench-'));
   const native = compileNative(tmp);
@@ -188,7 +190,7 @@ export async function main() {
   let nativeVersion = null;
   try {
     for (const task of TASKS) {
-      const def = MUJOCO_TASKS.find((t) => t.id === task.id);
+      const def = [...MUJOCO_TASKS, ...MUJOCO_V1_TASKS].find((t) => t.id === task.id);
       const xmlPath = writeModel(tmp, def);
       const env = await makeEnv(task.id);
       const obsDim = env.spec.observationSpace.shape[0];

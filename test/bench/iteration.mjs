@@ -37,8 +37,8 @@ import {
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const ITER_REPS = Number(process.env.BENCH_ITER_REPS ?? 2);
-const TASKS = (process.env.BENCH_TASKS ?? 'swimmer-v1,hopper-v1,walker-v1').split(',');
-const SAMPLE_STEPS = { 'swimmer-v1': 20_000, 'hopper-v1': 20_000, 'walker-v1': 15_000 };
+const TASKS = (process.env.BENCH_TASKS ?? 'swimmer-v2,hopper-v2,walker-v2').split(',');
+const SAMPLE_STEPS = { swimmer: 20_000, hopper: 20_000, walker2d: 15_000 };
 
 /** trpo-single-path, with the time spent in ctx.sampleTrajectories recorded as `sampleSeconds`. */
 function timedPlugin(plugin) {
@@ -74,7 +74,7 @@ export async function main() {
   const started = performance.now();
   const loadBefore = os.loadavg()[0];
   const cores = os.availableParallelism();
-  const { MUJOCO_TASKS, RolloutPool } = await import('@policy-arena/envs');
+  const { MUJOCO_TASKS, MUJOCO_V1_TASKS, RolloutPool } = await import('@policy-arena/envs');
   const { Rng } = await import('@policy-arena/core');
   const { trpoSinglePath } = await import('@policy-arena/algorithms');
   const { runTrial, architectureFor, defaultPolicy, budgetFor, resolvePluginConfig } = await import(
@@ -88,7 +88,7 @@ export async function main() {
   const plugin = timedPlugin(trpoSinglePath);
   try {
     for (const envId of TASKS) {
-      const def = MUJOCO_TASKS.find((t) => t.id === envId);
+      const def = [...MUJOCO_TASKS, ...MUJOCO_V1_TASKS].find((t) => t.id === envId);
       const xmlPath = writeModel(tmp, def);
       const pools = {};
       let policy;
@@ -107,7 +107,7 @@ export async function main() {
         return p;
       }
       const params = policy.getParams();
-      const steps = SAMPLE_STEPS[envId] ?? 20_000;
+      const steps = SAMPLE_STEPS[def.model] ?? 20_000;
       const rate = async (w, n, rep) => {
         const t0 = performance.now();
         const batch = await pools[w].sample(params, Rng.fromSeed(rep).split('sampler'), { minSteps: n });
@@ -117,7 +117,7 @@ export async function main() {
       const r = { native: [], w0: [], w1: [], w2: [] };
       for (let rep = 0; rep < REPS; rep++) {
         if (native.exe) {
-          const n = nativeRate(native.exe, xmlPath, def.model, steps);
+          const n = nativeRate(native.exe, xmlPath, def.model, steps, !envId.endsWith('-v1'));
           r.native.push(n.rate);
           nativeVersion = n.version;
         }

@@ -91,7 +91,14 @@ export const cemSchema = Type.Object(
 export type CemConfig = Static<typeof cemSchema>;
 
 /** Tasks whose `paper` budget is 200 iterations (Table 2); cart-pole's is 50. */
-const PAPER_200_ITERATIONS: readonly string[] = ['swimmer-v1', 'hopper-v1', 'walker-v1'];
+const PAPER_200_ITERATIONS: readonly string[] = [
+  'swimmer-v2',
+  'hopper-v2',
+  'walker-v2',
+  'swimmer-v1',
+  'hopper-v1',
+  'walker-v1',
+];
 
 export interface CemUpdate {
   readonly mean: Float64Array;

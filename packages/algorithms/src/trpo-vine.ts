@@ -38,7 +38,7 @@ export const trpoVineSchema = Type.Object(
       default: 100,
       minimum: 1,
       description:
-        'N, states in the rollout set per iteration. [paper: "Q-values per batch" 500 / 2500 / 2500 for swimmer / hopper / walker, read as states (facts.md §1.2); cart-pole value reconstructed]',
+        'N, states in the rollout set per iteration. [paper: "Q-values per batch" 500 / 2500 / 2500 for swimmer / hopper / walker, read as states (docs/tasks.md, "Budgets"); cart-pole value reconstructed]',
     }),
     actionsPerState: Type.Integer({
       default: 4,
@@ -56,10 +56,17 @@ export const trpoVineSchema = Type.Object(
 );
 export type TrpoVineConfig = Static<typeof trpoVineSchema>;
 
+const PAPER_SWIMMER: Partial<TrpoVineConfig> = { trunkSteps: 16_000, rolloutSetSize: 500, branchLength: 50 };
+const PAPER_LEGGED: Partial<TrpoVineConfig> = { trunkSteps: 16_000, rolloutSetSize: 2500, branchLength: 100 };
+
+/** Table 2's vine settings, for every version of each task (versions differ only in the reward). */
 const PAPER_VINE: Readonly<Record<string, Partial<TrpoVineConfig>>> = {
-  'swimmer-v1': { trunkSteps: 16_000, rolloutSetSize: 500, branchLength: 50 },
-  'hopper-v1': { trunkSteps: 16_000, rolloutSetSize: 2500, branchLength: 100 },
-  'walker-v1': { trunkSteps: 16_000, rolloutSetSize: 2500, branchLength: 100 },
+  'swimmer-v2': PAPER_SWIMMER,
+  'swimmer-v1': PAPER_SWIMMER,
+  'hopper-v2': PAPER_LEGGED,
+  'hopper-v1': PAPER_LEGGED,
+  'walker-v2': PAPER_LEGGED,
+  'walker-v1': PAPER_LEGGED,
 };
 
 export const trpoVine = definePlugin({

@@ -2,18 +2,22 @@ export { CartPoleEnv, cartpoleV1, CARTPOLE_CONSTANTS } from './cartpole.js';
 export { EnvRegistry, builtinEnvs, defaultEnvRegistry, makeEnv } from './registry.js';
 export { checkEnv } from './checker.js';
 export type { CheckOptions } from './checker.js';
-export { MujocoEnv, swimmerV1, hopperV1, walkerV1 } from './mujoco/env.js';
+export { MujocoEnv, swimmerV2, hopperV2, walkerV2, swimmerV1, hopperV1, walkerV1 } from './mujoco/env.js';
 export type { MujocoStepInfo } from './mujoco/env.js';
 export {
   MUJOCO_TASKS,
+  MUJOCO_V1_TASKS,
   SWIMMER_TASK,
   HOPPER_TASK,
   WALKER_TASK,
+  SWIMMER_V1_TASK,
+  HOPPER_V1_TASK,
+  WALKER_V1_TASK,
   HOPPER_LIMITS,
   WALKER_LIMITS,
   CTRL_COST_WEIGHT,
 } from './mujoco/tasks.js';
-export type { MujocoTask, ImpactPenalty } from './mujoco/tasks.js';
+export type { MujocoTask, ImpactPenalty, ForwardVelocity } from './mujoco/tasks.js';
 export { loadMujoco } from './mujoco/loader.js';
 export { VectorEnv, subEnvSeed } from './vector.js';
 export type { VectorEnvOptions, VectorStepResult, SubEnvSnapshot } from './vector.js';

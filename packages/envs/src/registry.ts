@@ -3,10 +3,21 @@
  */
 import type { Env, EnvOptions, EnvRegistration } from '@policy-arena/core';
 import { cartpoleV1 } from './cartpole.js';
-import { hopperV1, swimmerV1, walkerV1 } from './mujoco/env.js';
+import { hopperV1, hopperV2, swimmerV1, swimmerV2, walkerV1, walkerV2 } from './mujoco/env.js';
 
-/** All built-in tasks. Add new ones here; nothing registers itself on import. */
-export const builtinEnvs: readonly EnvRegistration[] = [cartpoleV1, swimmerV1, hopperV1, walkerV1];
+/**
+ * All built-in tasks. Add new ones here; nothing registers itself on import. The v1 locomotion
+ * tasks (root Δx/dt reward) stay registered beside their v2 successors (centre-of-mass velocity).
+ */
+export const builtinEnvs: readonly EnvRegistration[] = [
+  cartpoleV1,
+  swimmerV2,
+  hopperV2,
+  walkerV2,
+  swimmerV1,
+  hopperV1,
+  walkerV1,
+];
 
 const VERSIONED_ID = /^[a-z][a-z0-9-]*-v\d+$/;
 

@@ -1,6 +1,13 @@
 export { runTrial, TIMING_FIELDS, withoutTiming, architectureFor, defaultPolicy } from './trial.js';
 export type { IterationRecord, TrialOptions, TrialResult, TrialCheckpoint, PolicyMaker } from './trial.js';
-export { BUDGETS, PRESETS, POLICY_ARCHITECTURES, DEFAULT_POLICY_ARCHITECTURE, budgetFor } from './presets.js';
+export {
+  BUDGETS,
+  LOCOMOTION_IDS,
+  PRESETS,
+  POLICY_ARCHITECTURES,
+  DEFAULT_POLICY_ARCHITECTURE,
+  budgetFor,
+} from './presets.js';
 export type { Budget, PolicyArchitecture } from './presets.js';
 export { UsageError, parseSetting, resolvePluginConfig, pluginConfigIssues } from './config.js';
 export { TYPES, systemClock, silentReporter } from './services.js';

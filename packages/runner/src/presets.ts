@@ -16,24 +16,42 @@ export interface Budget {
 
 export const PRESETS: readonly PresetName[] = ['smoke', 'quick', 'paper'];
 
+/**
+ * Ids of each locomotion task, current version first. A new version of a task (v2: centre-of-mass
+ * forward velocity) changes the reward, not the budget or the policy, so every version shares them.
+ */
+export const LOCOMOTION_IDS = {
+  swimmer: ['swimmer-v2', 'swimmer-v1'],
+  hopper: ['hopper-v2', 'hopper-v1'],
+  walker: ['walker-v2', 'walker-v1'],
+} as const;
+
+/** One entry per id of the swimmer and per id of the hopper and walker. */
+function locomotion<T>(swimmer: T, hopperAndWalker: T): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const id of LOCOMOTION_IDS.swimmer) out[id] = swimmer;
+  for (const id of [...LOCOMOTION_IDS.hopper, ...LOCOMOTION_IDS.walker]) out[id] = hopperAndWalker;
+  return out;
+}
+
 export const BUDGETS: Readonly<Record<PresetName, Readonly<Record<string, Budget>>>> = {
   smoke: {
     'cartpole-v1': { iterations: 5, stepsPerIteration: 500 },
-    'swimmer-v1': { iterations: 3, stepsPerIteration: 2000 },
-    'hopper-v1': { iterations: 3, stepsPerIteration: 2000 },
-    'walker-v1': { iterations: 3, stepsPerIteration: 2000 },
+    ...locomotion({ iterations: 3, stepsPerIteration: 2000 }, { iterations: 3, stepsPerIteration: 2000 }),
   },
   quick: {
     'cartpole-v1': { iterations: 50, stepsPerIteration: 4000 },
-    'swimmer-v1': { iterations: 50, stepsPerIteration: 10_000 },
-    'hopper-v1': { iterations: 50, stepsPerIteration: 20_000 },
-    'walker-v1': { iterations: 50, stepsPerIteration: 20_000 },
+    ...locomotion(
+      { iterations: 50, stepsPerIteration: 10_000 },
+      { iterations: 50, stepsPerIteration: 20_000 },
+    ),
   },
   paper: {
     'cartpole-v1': { iterations: 50, stepsPerIteration: 4000 },
-    'swimmer-v1': { iterations: 200, stepsPerIteration: 50_000 },
-    'hopper-v1': { iterations: 200, stepsPerIteration: 1_000_000 },
-    'walker-v1': { iterations: 200, stepsPerIteration: 1_000_000 },
+    ...locomotion(
+      { iterations: 200, stepsPerIteration: 50_000 },
+      { iterations: 200, stepsPerIteration: 1_000_000 },
+    ),
   },
 };
 
@@ -53,9 +71,10 @@ export interface PolicyArchitecture {
 /** The policy per task (Appendix D, Table 2). */
 export const POLICY_ARCHITECTURES: Readonly<Record<string, PolicyArchitecture>> = {
   'cartpole-v1': { hidden: [], outputInitScale: 0 },
-  'swimmer-v1': { hidden: [30], outputInitScale: 0.1 },
-  'hopper-v1': { hidden: [50], outputInitScale: 0.1 },
-  'walker-v1': { hidden: [50], outputInitScale: 0.1 },
+  ...locomotion<PolicyArchitecture>(
+    { hidden: [30], outputInitScale: 0.1 },
+    { hidden: [50], outputInitScale: 0.1 },
+  ),
 };
 
 /** For tasks without an entry (third-party envs): one hidden layer of 32. */

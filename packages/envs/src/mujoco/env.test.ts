@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkEnv } from '../checker.js';
 import { makeEnv } from '../registry.js';
 import { MujocoEnv } from './env.js';
-import { HOPPER_TASK, MUJOCO_TASKS, WALKER_TASK } from './tasks.js';
+import { HOPPER_TASK, MUJOCO_TASKS, MUJOCO_V1_TASKS, WALKER_TASK } from './tasks.js';
 
 const DIMS: Record<string, [obs: number, act: number, dt: number]> = {
-  'swimmer-v1': [10, 2, 0.04],
-  'hopper-v1': [12, 3, 0.008],
-  'walker-v1': [18, 6, 0.008],
+  swimmer: [10, 2, 0.04],
+  hopper: [12, 3, 0.008],
+  walker2d: [18, 6, 0.008],
 };
 
 /** Steps through `acts`, starting a new episode (continuing the env's stream) whenever one ends. */
@@ -27,7 +27,7 @@ function randomActions(n: number, dim: number, seed: number): Float64Array[] {
   return Array.from({ length: n }, () => Float64Array.from({ length: dim }, () => rng.uniformIn(-1, 1)));
 }
 
-describe.each(MUJOCO_TASKS.map((t) => t.id))('%s', (id) => {
+describe.each([...MUJOCO_TASKS, ...MUJOCO_V1_TASKS].map((t) => t.id))('%s', (id) => {
   let env: MujocoEnv;
   beforeAll(async () => {
     env = (await makeEnv(id)) as MujocoEnv;
@@ -39,7 +39,7 @@ describe.each(MUJOCO_TASKS.map((t) => t.id))('%s', (id) => {
   });
 
   test('spec: paper state and action sizes, frame skip 4, horizon 1000', () => {
-    const [obs, act, dt] = DIMS[id]!;
+    const [obs, act, dt] = DIMS[env.task.model]!;
     expect(env.spec.observationSpace.shape[0]).toBe(obs);
     expect(env.spec.actionSpace.kind === 'box' && env.spec.actionSpace.shape[0]).toBe(act);
     expect(env.spec.dt).toBeCloseTo(dt, 12);
@@ -52,7 +52,7 @@ describe.each(MUJOCO_TASKS.map((t) => t.id))('%s', (id) => {
     expect(Array.from(a)).toEqual(Array.from(b));
     const eps = env.task.resetNoise;
     for (let i = 0; i < env.nq; i++) {
-      const base = i === 1 && id !== 'swimmer-v1' ? 1.25 : 0; // qpos0: rootz has ref 1.25
+      const base = i === 1 && env.task.model !== 'swimmer' ? 1.25 : 0; // qpos0: rootz has ref 1.25
       expect(Math.abs(a[i]! - base)).toBeLessThanOrEqual(eps);
     }
     for (let i = 0; i < env.nv; i++) expect(Math.abs(a[env.nq + i]!)).toBeLessThanOrEqual(eps);
@@ -101,17 +101,23 @@ describe.each(MUJOCO_TASKS.map((t) => t.id))('%s', (id) => {
   test('reward = forward velocity − 1e-5‖a‖² (+1 alive) on a step', () => {
     env.reset(2);
     const x0 = env.physicsState().qpos[0]!;
+    const snap = env.snapshot();
     const a = new Float64Array(env.nu).fill(0.5);
+    const info = env.simulate(a);
+    env.restore(snap);
     const r = env.step(a);
     const x1 = r.observation[0]!;
     const alive = r.terminated ? 0 : env.task.aliveBonus;
-    expect(r.reward).toBeCloseTo((x1 - x0) / env.spec.dt! - 1e-5 * 0.25 * env.nu + alive, 12);
+    // v1: root Δx/dt; v2: the centre-of-mass velocity (checked by hand in com-velocity.test.ts)
+    const forward = env.task.forwardVelocity === 'root' ? (x1 - x0) / env.spec.dt! : info.forwardVelocity;
+    expect(info.impactPenalty).toBe(0);
+    expect(r.reward).toBeCloseTo(forward - 1e-5 * 0.25 * env.nu + alive, 12);
   });
 });
 
 describe('termination and the impact penalty', () => {
   test('hopper terminates when it falls; the falling step gets no alive bonus', async () => {
-    const env = (await makeEnv('hopper-v1')) as MujocoEnv;
+    const env = (await makeEnv('hopper-v2')) as MujocoEnv;
     env.reset(4);
     const a = new Float64Array(3);
     a[0] = 1; // thigh torque tips it over
@@ -131,7 +137,7 @@ describe('termination and the impact penalty', () => {
   });
 
   test('walker: dropped from 0.6 m it pays for the landing, standing it does not', async () => {
-    const env = (await makeEnv('walker-v1')) as MujocoEnv;
+    const env = (await makeEnv('walker-v2')) as MujocoEnv;
     const qpos = new Float64Array(env.nq);
     qpos[1] = 1.25 + 0.6;
     env.setState(qpos, new Float64Array(env.nv));
@@ -154,7 +160,7 @@ describe('termination and the impact penalty', () => {
   });
 
   test('swimmer never terminates: truncated exactly at the horizon', async () => {
-    const env = await makeEnv('swimmer-v1', { maxEpisodeSteps: 25 });
+    const env = await makeEnv('swimmer-v2', { maxEpisodeSteps: 25 });
     env.reset(1);
     const acts = randomActions(25, 2, 1);
     for (let t = 0; t < 25; t++) {
@@ -169,11 +175,11 @@ describe('termination and the impact penalty', () => {
 describe('heap views', () => {
   test('an env stays exact when many others are created after it (wasm heap growth)', async () => {
     const acts = randomActions(30, 6, 9);
-    const reference = await makeEnv('walker-v1');
+    const reference = await makeEnv('walker-v2');
     const expected = play(reference, acts, [...reference.reset(8)]);
     reference.close();
 
-    const env = await makeEnv('walker-v1');
+    const env = await makeEnv('walker-v2');
     const got: number[] = [...env.reset(8)];
     const others: Env[] = [];
     for (let t = 0; t < acts.length; t++) {
@@ -187,7 +193,7 @@ describe('heap views', () => {
   });
 
   test('a closed env refuses to step', async () => {
-    const env = await makeEnv('swimmer-v1');
+    const env = await makeEnv('swimmer-v2');
     env.reset(0);
     env.close();
     expect(() => env.step(new Float64Array(2))).toThrow(/closed/);

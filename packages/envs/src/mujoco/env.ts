@@ -13,13 +13,21 @@ import type { Env, EnvOptions, EnvRegistration, EnvSpec, EnvState, StepResult } 
 import type { DoubleBuffer, MjData, MjModel } from 'mujoco-js';
 import { loadMujoco, modelFromXml } from './loader.js';
 import type { MujocoModule } from './loader.js';
-import { HOPPER_TASK, SWIMMER_TASK, WALKER_TASK } from './tasks.js';
+import {
+  HOPPER_TASK,
+  HOPPER_V1_TASK,
+  SWIMMER_TASK,
+  SWIMMER_V1_TASK,
+  WALKER_TASK,
+  WALKER_V1_TASK,
+} from './tasks.js';
 import type { MujocoTask } from './tasks.js';
 
 /** The reward terms of one env step (what `simulate` returns). */
 export interface MujocoStepInfo {
   /** Total reward: forwardVelocity − ctrlCost + aliveBonus − impactPenalty. */
   readonly reward: number;
+  /** The task's forward term: root Δx/dt (v1) or centre-of-mass x-velocity (v2). */
   readonly forwardVelocity: number;
   readonly ctrlCost: number;
   /** The alive bonus paid (0 on a terminating step). */
@@ -36,6 +44,7 @@ interface Views {
   qvel: Float64Array;
   ctrl: Float64Array;
   cfrcExt: Float64Array;
+  subtreeLinvel: Float64Array;
 }
 
 export class MujocoEnv implements Env {
@@ -60,6 +69,8 @@ export class MujocoEnv implements Env {
   private readonly ctrlHalf: Float64Array;
   private readonly feet: Int32Array;
   private readonly footPeak: Float64Array;
+  /** Body whose subtree centre of mass gives the forward velocity (`com` tasks): the root body. */
+  private readonly comBody: number;
   private readonly dt: number;
   private v!: Views;
   private rng: Rng;
@@ -108,6 +119,11 @@ export class MujocoEnv implements Env {
       return id;
     });
     this.footPeak = new Float64Array(this.feet.length);
+    // The root body (child of the world) is the torso in all three models; its subtree is the robot.
+    this.comBody = mj.mj_name2id(m, mj.mjtObj.mjOBJ_BODY.value, 'torso');
+    if (this.comBody < 0 || (m.body_parentid as Int32Array)[this.comBody] !== 0) {
+      throw new Error(`${task.id}: the model's root body must be named "torso"`);
+    }
     this.rng = Rng.fromSeed(0, task.id);
     this.bind();
 
@@ -131,6 +147,7 @@ export class MujocoEnv implements Env {
         qvel: d.qvel as Float64Array,
         ctrl: d.ctrl as Float64Array,
         cfrcExt: d.cfrc_ext as Float64Array,
+        subtreeLinvel: d.subtree_linvel as Float64Array,
       };
     }
     return this.v;
@@ -218,7 +235,8 @@ export class MujocoEnv implements Env {
       // MuJoCo resets mjData when it meets a non-finite or huge acceleration (mjWARN_BADQACC).
       throw new Error(`${this.task.id}: the simulation diverged at t = ${t0} s and MuJoCo reset it`);
     }
-    const forwardVelocity = (qpos[0]! - x0) / this.dt;
+    const forwardVelocity =
+      this.task.forwardVelocity === 'com' ? this.comVelocityX() : (qpos[0]! - x0) / this.dt;
     const ctrlCost = this.task.ctrlCostWeight * sumSq;
     let impactPenalty = 0;
     const impact = this.task.impact;
@@ -232,6 +250,23 @@ export class MujocoEnv implements Env {
     const aliveBonus = healthy ? this.task.aliveBonus : 0;
     const reward = forwardVelocity - ctrlCost + aliveBonus - impactPenalty;
     return { reward, forwardVelocity, ctrlCost, aliveBonus, impactPenalty, healthy };
+  }
+
+  /**
+   * x-velocity of the torso subtree's centre of mass in the current state: the position and velocity
+   * stages that `subtree_linvel` needs (mj_step leaves them at the state before its last integration),
+   * then `mj_subtreeVel`. These write only derived quantities, which the next `mj_step` recomputes, so
+   * the trajectory is bitwise the same as without them.
+   */
+  private comVelocityX(): number {
+    const mj = this.mj;
+    const m = this.model;
+    const d = this.data;
+    mj.mj_kinematics(m, d);
+    mj.mj_comPos(m, d);
+    mj.mj_comVel(m, d);
+    mj.mj_subtreeVel(m, d);
+    return this.v.subtreeLinvel[3 * this.comBody]!;
   }
 
   /** The peak vertical contact force per penalized foot in the last env step, in newtons. */
@@ -306,6 +341,9 @@ function registration(task: MujocoTask): EnvRegistration {
   return { id: task.id, description: task.description, create: (options) => MujocoEnv.create(task, options) };
 }
 
-export const swimmerV1 = registration(SWIMMER_TASK);
-export const hopperV1 = registration(HOPPER_TASK);
-export const walkerV1 = registration(WALKER_TASK);
+export const swimmerV2 = registration(SWIMMER_TASK);
+export const hopperV2 = registration(HOPPER_TASK);
+export const walkerV2 = registration(WALKER_TASK);
+export const swimmerV1 = registration(SWIMMER_V1_TASK);
+export const hopperV1 = registration(HOPPER_V1_TASK);
+export const walkerV1 = registration(WALKER_V1_TASK);

@@ -1,5 +1,11 @@
 /**
- * The three MuJoCo locomotion tasks of the TRPO paper (§8.1): swimmer-v1, hopper-v1, walker-v1.
+ * The three MuJoCo locomotion tasks of the TRPO paper (§8.1), in two versions that differ only in
+ * which point's forward velocity is rewarded:
+ *
+ * - v2 (`swimmer-v2`, `hopper-v2`, `walker-v2`, the defaults): the x-velocity of the whole robot's
+ *   centre of mass, as rllab (`get_body_comvel("torso")`, see `docs/tasks.md`).
+ * - v1 (`swimmer-v1`, `hopper-v1`, `walker-v1`): Δx/dt of the root body (`qpos[0]`), as gym. Kept
+ *   registered and unchanged; on the swimmer TRPO barely learns with it (docs/tasks.md).
  *
  * What the paper fixes: the state is the generalized positions and velocities (10 / 12 / 18 dims);
  * the reward is forward velocity minus 1e-5‖u‖²; hopper and walker get +1 per non-terminal step and
@@ -18,8 +24,15 @@
  *   torques (gear · ctrl) the paper's 1e-5 would give up to 0.45 per step on the swimmer (gear 150),
  *   several times the swimmer's best forward speed (≈ 0.1 per step in Figure 4), and up to 1.2 on the
  *   hopper; the paper calls it a small penalty, so we read u as the normalized control.
- * - Forward velocity: (x_after − x_before) / dt of the root slide joint (qpos[0]), dt = frame skip ·
- *   timestep, as gym. (rllab used the torso-subtree COM velocity; both agree on average.)
+ * - Forward velocity, v2: `subtree_linvel[torso].x` after the frame (`mj_kinematics`, `mj_comPos`,
+ *   `mj_comVel`, `mj_subtreeVel` on the final state): the instantaneous x-velocity of the centre of
+ *   mass of the torso's subtree, which is the whole robot because the torso is the root body. This
+ *   is what rllab's `get_body_comvel("torso")` returns (`rllab/mujoco_py/mjcore.py`
+ *   `_compute_subtree`: mass-weighted body COM velocities summed over the subtree, read after
+ *   `model.forward()` at the end of `forward_dynamics`). v1: (x_after − x_before) / dt of the root
+ *   slide joint (qpos[0]), dt = frame skip · timestep, as gym. Both have the same long-run average,
+ *   but under discounting the root's oscillation about the centre of mass adds a large
+ *   state-dependent term to Q̂ (docs/tasks.md, "Forward velocity").
  * - Alive bonus (hopper, walker): +1 on every step that does not terminate; the falling step gets 0.
  * - Termination (gym's thresholds): hopper ends unless the state is finite, |qpos[2:], qvel| < 100,
  *   height qpos[1] > 0.7 and |pitch qpos[2]| < 0.2; walker ends unless 0.8 < height < 2 and
@@ -48,12 +61,19 @@ export interface ImpactPenalty {
   readonly weight: number;
 }
 
+/**
+ * Which point's x-velocity is the forward reward: `root` = Δ(qpos[0])/dt over the frame (gym);
+ * `com` = the x-velocity of the root body's subtree centre of mass after the frame (rllab).
+ */
+export type ForwardVelocity = 'root' | 'com';
+
 export interface MujocoTask {
   readonly id: string;
   /** Short model name, also the fixture name in the golden tests. */
   readonly model: 'swimmer' | 'hopper' | 'walker2d';
   readonly xml: string;
   readonly frameSkip: number;
+  readonly forwardVelocity: ForwardVelocity;
   /** Half-width ε of the uniform reset noise on qpos and qvel. */
   readonly resetNoise: number;
   readonly aliveBonus: number;
@@ -68,26 +88,40 @@ export interface MujocoTask {
 /** The paper's control-cost coefficient (§8.1), applied to the normalized control. */
 export const CTRL_COST_WEIGHT = 1e-5;
 
-export const SWIMMER_TASK: MujocoTask = {
+/** swimmer-v1: forward term = root Δx/dt (gym). Superseded by `SWIMMER_TASK` (swimmer-v2). */
+export const SWIMMER_V1_TASK: MujocoTask = {
   id: 'swimmer-v1',
   model: 'swimmer',
   xml: SWIMMER_XML,
   frameSkip: 4,
+  forwardVelocity: 'root',
   resetNoise: 0.1,
   aliveBonus: 0,
   ctrlCostWeight: CTRL_COST_WEIGHT,
   horizon: 1000,
   healthy: () => true,
-  description: 'Swimmer (3 links in a viscous fluid), 10-dim state, 2 torques; reward v_x − 1e-5‖u‖²',
+  description:
+    'Swimmer (3 links in a viscous fluid), 10-dim state, 2 torques; reward root Δx/dt − 1e-5‖u‖² (superseded by swimmer-v2)',
+};
+
+/** swimmer-v2: swimmer-v1 with the centre-of-mass x-velocity as the forward term (rllab). */
+export const SWIMMER_TASK: MujocoTask = {
+  ...SWIMMER_V1_TASK,
+  id: 'swimmer-v2',
+  forwardVelocity: 'com',
+  description:
+    'Swimmer (3 links in a viscous fluid), 10-dim state, 2 torques; reward centre-of-mass v_x − 1e-5‖u‖²',
 };
 
 export const HOPPER_LIMITS = { minHeight: 0.7, maxPitch: 0.2, maxAbsState: 100 } as const;
 
-export const HOPPER_TASK: MujocoTask = {
+/** hopper-v1: forward term = root Δx/dt (gym). Superseded by `HOPPER_TASK` (hopper-v2). */
+export const HOPPER_V1_TASK: MujocoTask = {
   id: 'hopper-v1',
   model: 'hopper',
   xml: HOPPER_XML,
   frameSkip: 4,
+  forwardVelocity: 'root',
   resetNoise: 0.005,
   aliveBonus: 1,
   ctrlCostWeight: CTRL_COST_WEIGHT,
@@ -98,16 +132,28 @@ export const HOPPER_TASK: MujocoTask = {
     for (let i = 0; i < qvel.length; i++) if (!(Math.abs(qvel[i]!) < L.maxAbsState)) return false;
     return Number.isFinite(qpos[0]!) && qpos[1]! > L.minHeight && Math.abs(qpos[2]!) < L.maxPitch;
   },
-  description: 'Hopper (one leg, 2-D), 12-dim state, 3 torques; reward v_x + 1 − 1e-5‖u‖², ends on a fall',
+  description:
+    'Hopper (one leg, 2-D), 12-dim state, 3 torques; reward root Δx/dt + 1 − 1e-5‖u‖², ends on a fall (superseded by hopper-v2)',
+};
+
+/** hopper-v2: hopper-v1 with the centre-of-mass x-velocity as the forward term (rllab). */
+export const HOPPER_TASK: MujocoTask = {
+  ...HOPPER_V1_TASK,
+  id: 'hopper-v2',
+  forwardVelocity: 'com',
+  description:
+    'Hopper (one leg, 2-D), 12-dim state, 3 torques; reward centre-of-mass v_x + 1 − 1e-5‖u‖², ends on a fall',
 };
 
 export const WALKER_LIMITS = { minHeight: 0.8, maxHeight: 2, maxPitch: 1 } as const;
 
-export const WALKER_TASK: MujocoTask = {
+/** walker-v1: forward term = root Δx/dt (gym). Superseded by `WALKER_TASK` (walker-v2). */
+export const WALKER_V1_TASK: MujocoTask = {
   id: 'walker-v1',
   model: 'walker2d',
   xml: WALKER2D_XML,
   frameSkip: 4,
+  forwardVelocity: 'root',
   resetNoise: 0.005,
   aliveBonus: 1,
   ctrlCostWeight: CTRL_COST_WEIGHT,
@@ -120,7 +166,19 @@ export const WALKER_TASK: MujocoTask = {
     return z > L.minHeight && z < L.maxHeight && pitch > -L.maxPitch && pitch < L.maxPitch;
   },
   description:
-    'Walker (two legs, 2-D), 18-dim state, 6 torques; reward v_x + 1 − 1e-5‖u‖² − foot-impact penalty, ends on a fall',
+    'Walker (two legs, 2-D), 18-dim state, 6 torques; reward root Δx/dt + 1 − 1e-5‖u‖² − foot-impact penalty, ends on a fall (superseded by walker-v2)',
 };
 
+/** walker-v2: walker-v1 with the centre-of-mass x-velocity as the forward term (rllab). */
+export const WALKER_TASK: MujocoTask = {
+  ...WALKER_V1_TASK,
+  id: 'walker-v2',
+  forwardVelocity: 'com',
+  description:
+    'Walker (two legs, 2-D), 18-dim state, 6 torques; reward centre-of-mass v_x + 1 − 1e-5‖u‖² − foot-impact penalty, ends on a fall',
+};
+
+/** The current versions (the documented defaults). */
 export const MUJOCO_TASKS: readonly MujocoTask[] = [SWIMMER_TASK, HOPPER_TASK, WALKER_TASK];
+/** The superseded v1 versions, still registered. */
+export const MUJOCO_V1_TASKS: readonly MujocoTask[] = [SWIMMER_V1_TASK, HOPPER_V1_TASK, WALKER_V1_TASK];

@@ -58,6 +58,8 @@ static mjModel* m;
 static mjData* d;
 static int feet[2];
 static double body_weight, dt;
+// HARNESS_COM_VELOCITY=1: the forward term of the v2 tasks (centre-of-mass velocity) instead of v1's root dx/dt.
+static int com_velocity;
 
 static int healthy(void) {
   const double* q = d->qpos;
@@ -99,6 +101,14 @@ static int env_step(const double* action, double* out) {
     }
   }
   double vx = (d->qpos[0] - x0) / dt;
+  if (com_velocity) {
+    // The v2 tasks: x-velocity of the root body's subtree centre of mass at the end of the step.
+    mj_kinematics(m, d);
+    mj_comPos(m, d);
+    mj_comVel(m, d);
+    mj_subtreeVel(m, d);
+    vx = d->subtree_linvel[3 * 1 + 0];
+  }
   double ctrl_cost = task->ctrl_cost_weight * sumsq;
   double impact = 0;
   for (int f = 0; f < task->nfeet; f++) {
@@ -123,6 +133,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const char* mode = argv[1];
+  com_velocity = getenv("HARNESS_COM_VELOCITY") && strcmp(getenv("HARNESS_COM_VELOCITY"), "1") == 0;
   char err[1000] = "";
   m = mj_loadXML(argv[2], NULL, err, sizeof(err));
   if (!m) {
