@@ -26,7 +26,7 @@
  * - covariance: full for n ≤ `diagonalAbove` (500), separable (sep-CMA-ES, Ros & Hansen 2008)
  *   above: with this repo's policies swimmer (394 parameters) gets the full model, hopper (806)
  *   and walker (1262) the diagonal one, as would the paper's 4 806 / 8 206. Not the
- *   eigendecomposition (3.6 s at n = 1000, grows as n³; DESIGN §3) but the resume checkpoint
+ *   eigendecomposition (3.6 s at n = 1000 measured here, growing as n³) but the resume checkpoint
  *   decides: a full model's state is 1.5·n² numbers, 10 MB and 2 s to write at n = 806, every
  *   iteration of a sweep.
  * - candidates' log-std entries are clamped to LOG_STD_RANGE (cem.ts) before evaluation, and CMA-ES
@@ -63,7 +63,7 @@ export const cmaSchema = Type.Object(
     covariance: Type.Union([Type.Literal('auto'), Type.Literal('full'), Type.Literal('diagonal')], {
       default: 'auto',
       description:
-        "'full' CMA-ES, 'diagonal' sep-CMA-ES (Ros & Hansen 2008), or 'auto': full for n ≤ diagonalAbove, else diagonal. [reconstructed: DESIGN §3, a full model is intractable for 4 806/8 206 parameters]",
+        "'full' CMA-ES, 'diagonal' sep-CMA-ES (Ros & Hansen 2008), or 'auto': full for n ≤ diagonalAbove, else diagonal. [reconstructed: a full model is intractable for Table 2's 4 806 / 8 206 parameters — an n² covariance and an n³ eigendecomposition]",
     }),
     diagonalAbove: Type.Integer({
       default: 500,

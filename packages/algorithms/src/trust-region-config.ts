@@ -63,7 +63,7 @@ export const trustRegionSchemaFields = {
   baseline: Type.Union([Type.Literal('none'), Type.Literal('normalize')], {
     default: 'normalize',
     description:
-      "Weights of the surrogate. 'none': Q̂ itself, the paper's single-path estimator (§5.1). 'normalize': (Q̂ − mean)/std over the batch, a constant baseline and scale (rllab center_adv), which does not bias the gradient direction and learns faster and more reliably (DESIGN §4). [reconstructed]",
+      "Weights of the surrogate. 'none': Q̂ itself, the paper's single-path estimator (§5.1). 'normalize': (Q̂ − mean)/std over the batch, a constant baseline and scale (rllab center_adv), which does not bias the gradient direction and learns faster and more reliably (cart-pole, EXPERIMENTS.md). [reconstructed]",
   }),
 };
 

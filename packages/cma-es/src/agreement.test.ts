@@ -1,6 +1,6 @@
 /**
  * Agreement with Hansen's purecma 3.0.0: median evaluations to reach f < 1e-10 in n = 10 over 11
- * seeds (reference numbers from shared/reference/cma-es.md, produced by running purecma.py).
+ * seeds (reference numbers produced by running purecma.py; see this package's README).
  */
 import { describe, expect, it } from 'vitest';
 import { CmaEs, type CmaEsOptions } from './cma-es.js';

@@ -51,7 +51,7 @@ function denseKlHessian(policy: GaussianPolicy, obs: Float64Array): Float64Array
 describe('GaussianPolicy', () => {
   it('has the paper sizes: 6 parameters for the cart-pole linear policy', () => {
     expect(new GaussianPolicy({ obsDim: 4, actDim: 1 }).numParams).toBe(6);
-    // 10→30→2 with biases plus 2 log-stds (Table 2 reports 364; see facts.md §1.2).
+    // 10→30→2 with biases plus 2 log-stds (Table 2 reports 364; see docs/tasks.md).
     expect(new GaussianPolicy({ obsDim: 10, actDim: 2, hidden: [30] }).numParams).toBe(394);
   });
 

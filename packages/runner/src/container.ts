@@ -3,7 +3,7 @@
  * long-lived services; each trial gets a child container with its spec, its plugin and a
  * TrialRunner, so nothing trial-specific leaks between trials that share a worker.
  *
- * DESIGN §5: `experimentalDecorators`, no decorator metadata, every injection names its
+ * Inversify 8 with `experimentalDecorators` and no decorator metadata: every injection names its
  * identifier with `@inject(Symbol.for('…'))` (the TYPES table).
  */
 import { Container, inject, injectable } from 'inversify';

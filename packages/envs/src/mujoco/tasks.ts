@@ -12,7 +12,7 @@
  * end when they fall; the walker pays for strong foot impacts. Everything else is our choice, made
  * as follows (see the package README, section "MuJoCo tasks"):
  *
- * - Models: gym v3/v4 parameters in local coordinates (`reference/mjcf/`), RK4. Timestep 0.01 s
+ * - Models: gym v3/v4 parameters in local coordinates (`models.ts`), RK4. Timestep 0.01 s
  *   (swimmer) and 0.002 s (hopper, walker) from the models; frame skip 4 as gym, so one env step is
  *   0.04 s / 0.008 s of simulated time. Horizon 1000 env steps, reported as `truncated`.
  * - Observation: `[qpos, qvel]` exactly as MuJoCo holds them (root x included; no COM features, no

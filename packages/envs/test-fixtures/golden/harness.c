@@ -39,7 +39,7 @@ static const Task TASKS[] = {
 };
 
 static unsigned int rng_state;
-static double rnd(void) {  // xorshift32 as in reference/peers; uniform in [-1, 1)
+static double rnd(void) {  // xorshift32 as in test/bench; uniform in [-1, 1)
   unsigned int x = rng_state;
   x ^= x << 13;
   x ^= x >> 17;
