@@ -1,9 +1,8 @@
 /**
  * MJCF models of the three locomotion tasks, embedded so the published package needs no data files.
  *
- * Gym's v3/v4 model parameters rewritten in local coordinates so that they load
- * in MuJoCo 3.x; inertia from geoms, so the dynamics match the global-coordinate originals) with one
- * addition: `<size memory="1M"/>`, which caps the arena of each MjData (MuJoCo 3 reserves 13 MiB
+ * Gym's v3/v4 model parameters, rewritten in local coordinates so that they load in MuJoCo 3.x
+ * (inertia from geoms, so the dynamics match the global-coordinate originals), with one addition: `<size memory="1M"/>`, which caps the arena of each MjData (MuJoCo 3 reserves 13 MiB
  * otherwise). It changes no dynamics; the native golden harness strips it because MuJoCo 2.2.2 does not
  * know the attribute (`scripts/golden/regenerate.mjs`).
  */
