@@ -281,7 +281,10 @@ function kernelOps(
     // At θ_old the ratios are 1 and the KL 0 exactly (the same float32 means).
     before: () =>
       Number.isNaN(value0) ? surrogate.evaluate(thetaOld) : { surrogate: value0, meanKl: 0, maxKl: 0 },
-    dispose: () => {},
+    dispose: () => {
+      all.dispose();
+      if (sub !== all) sub.dispose();
+    },
   };
 }
 

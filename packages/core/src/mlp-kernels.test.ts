@@ -243,4 +243,25 @@ describe('GaussianMlpKernels input checks', () => {
     const k = new GaussianMlpKernels(policy, new Float64Array(8));
     expect(() => k.fisherVectorProduct(new Float64Array(5))).toThrow(/got 5 values, expected 6/);
   });
+
+  it('reuses disposed memory without leaking stale values into padding', () => {
+    const rng = Rng.fromSeed(12);
+    // Leave infinities in a pooled memory whose layout puts data where the next one has padding.
+    const a = GaussianPolicy.create({ obsDim: 8, actDim: 4, hidden: [16] }, rng);
+    const big = new GaussianMlpKernels(
+      a,
+      Float64Array.from({ length: 500 * 8 }, () => 1e30 * rng.normal()),
+    );
+    big.forward();
+    big.fisherVectorProduct(Float64Array.from({ length: a.numParams }, () => 1e30));
+    big.dispose();
+    const b = GaussianPolicy.create({ obsDim: 5, actDim: 3, hidden: [7] }, rng);
+    const obs = Float64Array.from({ length: 50 * 5 }, () => rng.normal());
+    const k = new GaussianMlpKernels(b, obs);
+    expect(relErr(b.means(obs), k.forward())).toBeLessThan(1e-6);
+    expect(
+      Array.from(k.fisherVectorProduct(new Float64Array(b.numParams).fill(1))).every(Number.isFinite),
+    ).toBe(true);
+    k.dispose();
+  });
 });
