@@ -251,29 +251,42 @@ export function gemmTN(
 // ---------------------------------------------------------------------------------------------
 
 // tanh on float32 vectors: the odd/even rational approximation of Eigen's ptanh_float
-// (Eigen/src/Core/MathFunctionsImpl.h), clamped to ±7.905311, |error| < 4e-7.
-function tanh4(x0: v128): v128 {
-  const c = f32x4.splat(7.90531110763549805);
-  const x = f32x4.max(f32x4.min(x0, c), f32x4.neg(c));
-  const x2 = f32x4.mul(x, x);
-  let p = f32x4.add(f32x4.mul(x2, f32x4.splat(-2.76076847742355e-16)), f32x4.splat(2.00018790482477e-13));
-  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(-8.60467152213735e-11));
-  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(5.12229709037114e-8));
-  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(1.48572235717979e-5));
-  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(6.37261928875436e-4));
-  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(4.89352455891786e-3));
-  p = f32x4.mul(x, p);
-  let q = f32x4.add(f32x4.mul(x2, f32x4.splat(1.19825839466702e-6)), f32x4.splat(1.18534705686654e-4));
-  q = f32x4.add(f32x4.mul(x2, q), f32x4.splat(2.268434632439e-3));
-  q = f32x4.add(f32x4.mul(x2, q), f32x4.splat(4.89352518554385e-3));
-  const tiny = f32x4.lt(f32x4.abs(x0), f32x4.splat(0.0004));
-  return v128.bitselect(x0, f32x4.div(p, q), tiny);
-}
-
+// (Eigen/src/Core/MathFunctionsImpl.h), clamped to ±7.905311, |error| < 4e-7 (checked against
+// Math.tanh on a 1e-5 grid over [−20, 20]). Eigen returns x itself for |x| < 4e-4; the rational
+// function's own error there is 1.3e-7 relative, so that branch is dropped. The clamp uses pmin/pmax
+// (one instruction each; min/max are NaN-propagating sequences), and the constants are hoisted out of
+// the loop.
 /** X[0 .. count) ← tanh(X), count a multiple of 4. */
 export function tanhInPlace(X: usize, count: i32): void {
   const end = X + ((<usize>count) << 2);
-  for (let p = X; p < end; p += 16) v128.store(p, tanh4(v128.load(p)));
+  const hi = f32x4.splat(7.90531110763549805);
+  const lo = f32x4.splat(-7.90531110763549805);
+  const a13 = f32x4.splat(-2.76076847742355e-16);
+  const a11 = f32x4.splat(2.00018790482477e-13);
+  const a9 = f32x4.splat(-8.60467152213735e-11);
+  const a7 = f32x4.splat(5.12229709037114e-8);
+  const a5 = f32x4.splat(1.48572235717979e-5);
+  const a3 = f32x4.splat(6.37261928875436e-4);
+  const a1 = f32x4.splat(4.89352455891786e-3);
+  const b6 = f32x4.splat(1.19825839466702e-6);
+  const b4 = f32x4.splat(1.18534705686654e-4);
+  const b2 = f32x4.splat(2.268434632439e-3);
+  const b0 = f32x4.splat(4.89352518554385e-3);
+  for (let ptr = X; ptr < end; ptr += 16) {
+    const x = f32x4.pmax(f32x4.pmin(v128.load(ptr), hi), lo);
+    const x2 = f32x4.mul(x, x);
+    let p = f32x4.add(f32x4.mul(x2, a13), a11);
+    p = f32x4.add(f32x4.mul(x2, p), a9);
+    p = f32x4.add(f32x4.mul(x2, p), a7);
+    p = f32x4.add(f32x4.mul(x2, p), a5);
+    p = f32x4.add(f32x4.mul(x2, p), a3);
+    p = f32x4.add(f32x4.mul(x2, p), a1);
+    p = f32x4.mul(x, p);
+    let q = f32x4.add(f32x4.mul(x2, b6), b4);
+    q = f32x4.add(f32x4.mul(x2, q), b2);
+    q = f32x4.add(f32x4.mul(x2, q), b0);
+    v128.store(ptr, f32x4.div(p, q));
+  }
 }
 
 /** D[r, :] ← D[r, :] ⊙ (1 − H[r, :]²) for `rows` rows of stride ld (the tanh derivative). */
