@@ -116,8 +116,10 @@ function makeOurs(core, algorithms, { hidden, subsample }) {
   const subRows = Rng.fromSeed(1).permutation(N).subarray(0, m);
   const subObs = new Float64Array(m * OBS);
   subRows.forEach((r, i) => subObs.set(observations.subarray(r * OBS, (r + 1) * OBS), i * OBS));
+  // Separate batches for the parts, so that timing one part never invalidates another's caches.
   const all = new GaussianMlpKernels(policy, observations, theta0);
-  const sub = m === N ? all : new GaussianMlpKernels(policy, subObs, theta0);
+  const sub = new GaussianMlpKernels(policy, m === N ? observations : subObs, theta0);
+  sub.prepareFisher();
   const v = Float64Array.from({ length: policy.numParams }, () => rng.normal());
   let lastBacktracks = null;
   const fvp = (p) => {

@@ -182,6 +182,8 @@ export class GaussianMlpKernels {
   private readonly logStd: Float64Array;
   private readonly invStd: Float64Array;
   private fisherReady = false;
+  /** The cached activations and μ are those of θ_old. */
+  private forwardReady = false;
 
   constructor(mlp: GaussianMlp, observations: Float64Array, params: Float64Array = mlp.getParams()) {
     const n = observations.length / mlp.obsDim;
@@ -280,6 +282,7 @@ export class GaussianMlpKernels {
       this.invStd[d] = Math.exp(-this.logStd[d]!);
     }
     this.fisherReady = false;
+    this.forwardReady = false;
   }
 
   private checkLength(v: ArrayLike<number>, what: string): void {
@@ -347,32 +350,59 @@ export class GaussianMlpKernels {
   }
 
   private runForward(trial: boolean): void {
+    for (let r0 = 0; r0 < this.n; r0 += BLOCK) this.forwardBlock(r0, Math.min(BLOCK, this.n - r0), trial);
+    if (!trial) this.forwardReady = true;
+  }
+
+  private ensureForward(): void {
+    if (!this.forwardReady) this.runForward(false);
+  }
+
+  private forwardBlock(r0: number, rows: number, trial: boolean): void {
     const ex = this.ex;
     const L = this.layers.length;
     const out = trial ? this.muTrial : this.mu;
+    for (let l = 0; l < L; l++) {
+      const lb = this.layers[l]!;
+      const { ptr, ld } = this.inputOf(l, trial, r0);
+      const last = l === L - 1;
+      const C = last ? out + r0 * this.ldAct * 4 : trial ? this.hScratch[l]! : lb.H + r0 * lb.ldOut * 4;
+      const W = trial ? lb.Wt : lb.W;
+      ex.gemm(ptr, ld, W, lb.ldOut, trial ? lb.bt : lb.b, C, lb.ldOut, rows, ld, lb.ldOut, 0);
+      if (!last) ex.tanhInPlace(C, rows * lb.ldOut);
+    }
+  }
+
+  /**
+   * One sweep over the batch at θ_old that returns Σₙ Jₙᵀ (∂f/∂μₙ) for a per-sample seed: block by
+   * block, the forward pass (caching the activations and μ), then `seed` writes ∂f/∂μ for the block's
+   * rows into `f32[dOffset + i·dStride + d]` given their means at `f32[meanOffset + i·meanStride + d]`,
+   * then the backward pass — while the block's activations are still in cache. Log-std entries are 0.
+   */
+  forwardBackward(
+    seed: (
+      r0: number,
+      rows: number,
+      f32: Float32Array,
+      meanOffset: number,
+      meanStride: number,
+      dOffset: number,
+      dStride: number,
+    ) => void,
+    out: Float64Array = new Float64Array(this.numParams),
+  ): Float64Array {
+    this.clearGradients();
+    const last = this.layers[this.layers.length - 1]!;
     for (let r0 = 0; r0 < this.n; r0 += BLOCK) {
       const rows = Math.min(BLOCK, this.n - r0);
-      for (let l = 0; l < L; l++) {
-        const lb = this.layers[l]!;
-        const { ptr, ld } = this.inputOf(l, trial, r0);
-        const last = l === L - 1;
-        const C = last ? out + r0 * this.ldAct * 4 : trial ? this.hScratch[l]! : lb.H + r0 * lb.ldOut * 4;
-        ex.gemm(
-          ptr,
-          ld,
-          trial ? lb.Wt : lb.W,
-          lb.ldOut,
-          trial ? lb.bt : lb.b,
-          C,
-          lb.ldOut,
-          rows,
-          ld,
-          lb.ldOut,
-          0,
-        );
-        if (!last) ex.tanhInPlace(C, rows * lb.ldOut);
-      }
+      this.forwardBlock(r0, rows, false);
+      const D = last.D >> 2;
+      this.f32.fill(0, D, D + rows * last.ldOut);
+      seed(r0, rows, this.f32, (this.mu >> 2) + r0 * this.ldAct, this.ldAct, D, last.ldOut);
+      this.backwardBlock(r0, rows);
     }
+    this.forwardReady = true;
+    return this.readGradients(out, 1);
   }
 
   private readMeans(ptr: number): Float64Array {
@@ -386,10 +416,11 @@ export class GaussianMlpKernels {
 
   /**
    * J v per state (n × actDim), the directional derivative of μ at θ_old along v, by a tangent pass
-   * over the activations cached by the last `forward`.
+   * over the activations cached at θ_old (running the forward pass first when needed).
    */
   jvp(v: ArrayLike<number>, out: Float64Array = new Float64Array(this.n * this.actDim)): Float64Array {
     this.checkLength(v, 'jvp');
+    this.ensureForward();
     this.writeWeights(v, 'direction');
     const ex = this.ex;
     const L = this.layers.length;
@@ -437,6 +468,7 @@ export class GaussianMlpKernels {
         `GaussianMlpKernels.vjp: got ${u.length} values, expected ${this.n * this.actDim}`,
       );
     }
+    this.ensureForward();
     const L = this.layers.length;
     const act = this.actDim;
     this.clearGradients();
@@ -492,10 +524,11 @@ export class GaussianMlpKernels {
   }
 
   /**
-   * Builds Ĝ_l = diag(1/σ) ∂μ/∂z_l per state for the hidden layers at θ_old (after `forward`):
+   * Builds Ĝ_l = diag(1/σ) ∂μ/∂z_l per state for the hidden layers at θ_old:
    * Ĝ_{L−1} = (W_Lᵀ/σ) ⊙ (1 − h_{L−1}²), Ĝ_{l} = (Ĝ_{l+1} W_{l+1}ᵀ) ⊙ (1 − h_l²).
    */
   prepareFisher(): void {
+    this.ensureForward();
     const ex = this.ex;
     const L = this.layers.length;
     const act = this.actDim;
@@ -571,10 +604,7 @@ export class GaussianMlpKernels {
     actions: ArrayLike<number> | null,
   ): Float64Array {
     this.checkLength(v, 'fisherVectorProduct');
-    if (!this.fisherReady) {
-      this.runForward(false);
-      this.prepareFisher();
-    }
+    if (!this.fisherReady) this.prepareFisher();
     this.writeWeights(v, 'direction');
     this.clearGradients();
     const ex = this.ex;
@@ -696,10 +726,45 @@ export class GaussianSurrogateKernels {
       throw new RangeError('GaussianSurrogateKernels: actions must be n × actDim and weights n long');
     }
     kernels.setParams(thetaOld);
-    this.oldMeans = kernels.forward();
+    this.oldMeans = new Float64Array(this.n * this.act);
     this.oldLogStd = thetaOld.slice(kernels.logStdOffset, kernels.logStdOffset + this.act);
-    this.oldQuad = this.quadratic(this.oldMeans, this.act, this.oldLogStd);
+    this.oldQuad = new Float64Array(this.n);
     this.ratio = new Float64Array(this.n);
+  }
+
+  private old: { value: number; gradient: Float64Array } | null = null;
+
+  /**
+   * L and ∇L at θ_old in one forward–backward sweep. At θ_old every ratio is 1, so ∂L/∂ log πₙ is
+   * known before the forward pass and each block is seeded as soon as its means are computed.
+   */
+  private atOld(): { value: number; gradient: Float64Array } {
+    if (this.old) return this.old;
+    const { act } = this;
+    this.ratio.fill(1);
+    const c = new Float64Array(this.n);
+    const value = this.surrogateOfRatios(c);
+    const inv = Array.from(this.oldLogStd, (r) => Math.exp(-r));
+    const gr = new Float64Array(act);
+    const { actions, oldMeans, oldQuad } = this;
+    const gradient = this.kernels.forwardBackward((r0, rows, f32, mo, ms, dOff, ds) => {
+      for (let i = 0; i < rows; i++) {
+        const n = r0 + i;
+        let q = 0;
+        for (let d = 0; d < act; d++) {
+          const mu = f32[mo + i * ms + d]!;
+          oldMeans[n * act + d] = mu;
+          const z = (actions[n * act + d]! - mu) * inv[d]!;
+          q += z * z;
+          f32[dOff + i * ds + d] = c[n]! * z * inv[d]!; // c · (a − μ)/σ²
+          gr[d]! += c[n]! * (z * z - 1);
+        }
+        oldQuad[n] = -0.5 * q;
+      }
+    });
+    for (let d = 0; d < act; d++) gradient[this.kernels.logStdOffset + d] = gr[d]!;
+    this.old = { value, gradient };
+    return this.old;
   }
 
   /** −½ Σ_d ((aₙ − μₙ)/σ)² per sample for means with row stride `stride`. */
@@ -750,31 +815,14 @@ export class GaussianSurrogateKernels {
   }
 
   /** ∇L(θ_old) in θ's layout, and L(θ_old). */
-  gradient(out: Float64Array = new Float64Array(this.kernels.numParams)): {
-    value: number;
-    gradient: Float64Array;
-  } {
-    const { n, act } = this;
-    this.ratio.fill(1);
-    const c = new Float64Array(n);
-    const value = this.surrogateOfRatios(c);
-    const inv2 = Array.from(this.oldLogStd, (r) => Math.exp(-2 * r));
-    const u = new Float64Array(n * act);
-    const gr = new Float64Array(act);
-    for (let i = 0; i < n; i++) {
-      for (let d = 0; d < act; d++) {
-        const diff = this.actions[i * act + d]! - this.oldMeans[i * act + d]!;
-        u[i * act + d] = c[i]! * diff * inv2[d]!;
-        gr[d]! += c[i]! * (diff * diff * inv2[d]! - 1);
-      }
-    }
-    this.kernels.vjp(u, out);
-    for (let d = 0; d < act; d++) out[this.kernels.logStdOffset + d] = gr[d]!;
-    return { value, gradient: out };
+  gradient(): { value: number; gradient: Float64Array } {
+    const { value, gradient } = this.atOld();
+    return { value, gradient: Float64Array.from(gradient) };
   }
 
   /** L, mean KL and max KL at θ (one forward pass over the batch; θ_old and its caches are kept). */
   evaluate(theta: Float64Array): SurrogateEvaluation {
+    this.atOld();
     const { n, act } = this;
     const means = this.kernels.forwardMeans(theta);
     const stride = this.kernels.meanStride;
