@@ -253,9 +253,13 @@ export class GaussianMlpKernels {
     // Observations, zero-padded to ld_0 columns.
     const ld0 = this.layers[0]!.ldIn;
     const x0 = this.X >> 2;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < mlp.obsDim; j++) this.f32[x0 + i * ld0 + j] = observations[i * mlp.obsDim + j]!;
-      for (let j = mlp.obsDim; j < ld0; j++) this.f32[x0 + i * ld0 + j] = 0;
+    if (ld0 === mlp.obsDim) {
+      this.f32.set(observations, x0);
+    } else {
+      for (let i = 0; i < n; i++) {
+        this.f32.set(observations.subarray(i * mlp.obsDim, (i + 1) * mlp.obsDim), x0 + i * ld0);
+        this.f32.fill(0, x0 + i * ld0 + mlp.obsDim, x0 + (i + 1) * ld0);
+      }
     }
     this.setParams(params);
   }
