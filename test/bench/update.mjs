@@ -14,12 +14,14 @@
 //   one FVP         one Fisher-vector product on the Fisher states (ours: with the per-update caches
 //                   built; the peer rebuilds forward and first backward per product, as rllab does)
 //   10 CG           10 conjugate-gradient iterations (ours: including building the caches)
-// Repetitions are interleaved (ours, peer 1 thread, peer 2 threads, ours, ...); min and median of
-// BENCH_REPS (default 5) after one warm-up each. The peer runs with OPENBLAS_CORETYPE and
-// OPENBLAS_L2_SIZE unset, OpenBLAS (Debian libopenblas0-openmp) first on LD_LIBRARY_PATH, and reports
-// which BLAS library its process loaded. Ours is single-threaded.
+// Repetitions are interleaved (ours, peer 1 thread, peer 2 threads, ours, ...) with a short pause
+// before each (BENCH_SETTLE_MS, default 150); min and median of BENCH_REPS (default 5) after one
+// warm-up each. The peer runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, OpenBLAS (Debian
+// libopenblas0-openmp) first on LD_LIBRARY_PATH, glibc malloc told to keep freed memory (see peerEnv),
+// and reports which BLAS library its process loaded. Ours is single-threaded.
 // Writes the section between <!-- bench:update:start --> and <!-- bench:update:end --> of BENCHMARKS.md.
 import { spawn, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +34,7 @@ const peerScript = path.join(root, 'scripts/peers/torch_trpo_update.py');
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const N = Number(process.env.BENCH_UPDATE_N ?? 50_000);
 const PEER_THREADS = (process.env.BENCH_PEER_THREADS ?? '1,2').split(',').map(Number);
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 150);
 const OBS = 12;
 const ACT = 3;
 const CONFIGS = [
@@ -62,7 +65,17 @@ function findPython() {
 }
 
 function peerEnv(threads) {
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
+  const env = {
+    ...process.env,
+    OMP_NUM_THREADS: String(threads),
+    OPENBLAS_NUM_THREADS: String(threads),
+    // glibc hands every tensor above 128 kB back to the kernel (munmap) when it is freed, and the next
+    // operation page-faults fresh memory in again. Keeping freed memory in the heap, as a long-running
+    // PyTorch job would want, made the peer's full-batch update 5× faster here (4.9 s → 0.9 s).
+    MALLOC_MMAP_THRESHOLD_: String(32 * 2 ** 20),
+    MALLOC_TRIM_THRESHOLD_: String(4 * 2 ** 30),
+    MALLOC_TOP_PAD_: String(256 * 2 ** 20),
+  };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   if (fs.existsSync(OPENBLAS_DIR)) {
@@ -152,6 +165,13 @@ function makeOurs(core, algorithms, { hidden, subsample }) {
   };
 }
 
+/**
+ * A pause before every timed run: the 2-thread peer's OpenMP worker keeps spinning for a while after a
+ * request (libgomp's GOMP_SPINCOUNT), and on a 2-core machine that spinning thread would otherwise
+ * compete with whichever run comes next (measured: ours 79 ms alone, 135 ms right after the 2-thread
+ * peer, for the 12-50-50-3 10 % update).
+ */
+const settle = () => sleep(SETTLE_MS);
 const minOf = (xs) => (xs.length ? Math.min(...xs) : NaN);
 const median = (xs) => {
   if (!xs.length) return NaN;
@@ -191,9 +211,11 @@ export async function main() {
       }
       for (let rep = 0; rep < REPS; rep++) {
         for (const item of ITEMS) {
+          await settle();
           t.ours[item].push(ours.time(item));
           if (item === 'update') t.accepted.ours = ours.backtracks;
           for (let i = 0; i < peers.length; i++) {
+            await settle();
             const r = await peers[i].run({ ...config, item });
             t.peers[i][item].push(r.ms);
             if (item === 'update') t.accepted[`peer${peers[i].threads}`] = r.accepted_at;
@@ -242,7 +264,7 @@ function writeReport(rows, peers, python, peerNote, seconds, load) {
     ? (info.blas.find((b) => /openblas/i.test(path.basename(b))) ?? info.blas.join(', '))
     : null;
   const peerLabel = info
-    ? `PyTorch ${info.torch} (${python}, float32, BLAS_INFO=${info.blas_info}, loaded BLAS: ${blas || 'none found'}), OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset`
+    ? `PyTorch ${info.torch} (${python}, float32, BLAS_INFO=${info.blas_info}, loaded BLAS: ${blas || 'none found'}), OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, glibc malloc keeping freed memory (MALLOC_MMAP_THRESHOLD_ 32 MiB, MALLOC_TRIM_THRESHOLD_ 4 GiB, MALLOC_TOP_PAD_ 256 MiB: without them every large tensor is unmapped when freed and faulted in again, and the peer's full-batch update took 4.9 s instead of 0.9 s here)`
     : peerNote;
   const peerCols = peers.flatMap((p) => [`torch ${p.threads} thr min / median`, `ratio ${p.threads} thr`]);
   const lines = [
