@@ -116,9 +116,21 @@ function acquireInstance(bytes: number): KernelExports {
     best >= 0
       ? pool.splice(best, 1)[0]!
       : (new wasm.Instance(kernelModule(), {}).exports as unknown as KernelExports);
-  const have = ex.memory.buffer.byteLength / 65536;
-  if (have < pages) ex.memory.grow(pages - have);
+  growInstance(ex, bytes);
   return ex;
+}
+
+function growInstance(ex: KernelExports, bytes: number): void {
+  const pages = Math.ceil(bytes / 65536);
+  const have = ex.memory.buffer.byteLength / 65536;
+  if (have >= pages) return;
+  try {
+    ex.memory.grow(pages - have);
+  } catch (e) {
+    throw new RangeError(
+      `GaussianMlpKernels: the batch needs ${(bytes / 2 ** 30).toFixed(2)} GiB of WebAssembly memory (at most 4 GiB); use fewer states or a Fisher subsample (${String(e)})`,
+    );
+  }
 }
 
 function releaseInstance(ex: KernelExports): void {
@@ -182,6 +194,8 @@ export class GaussianMlpKernels {
   private readonly logStd: Float64Array;
   private readonly invStd: Float64Array;
   private fisherReady = false;
+  /** Bytes the layout needs with the Ĝ blocks. */
+  private readonly fisherBytes: number;
   /** The cached activations and μ are those of θ_old. */
   private forwardReady = false;
 
@@ -241,11 +255,14 @@ export class GaussianMlpKernels {
     this.U = alloc(n * act * 4);
     this.zero = alloc(maxLd * 4);
     this.B = alloc(act * maxLd * 4);
-    // Ĝ for the hidden layers, allocated now so that `prepareFisher` never grows the memory.
+    const withoutFisher = top;
+    // Ĝ for the hidden layers, last: the memory grows to include it only when `prepareFisher` runs
+    // (a batch used only for the gradient and the line search never needs it).
     for (let l = 0; l < L - 1; l++) {
       (this.layers[l] as { G: number }).G = alloc(n * act * this.layers[l]!.ldOut * 4);
     }
-    this.ex = acquireInstance(top);
+    this.fisherBytes = top;
+    this.ex = acquireInstance(withoutFisher);
     this.f32 = new Float32Array(this.ex.memory.buffer);
     this.f64 = new Float64Array(this.ex.memory.buffer);
     this.f32.fill(0, this.zero >> 2, (this.zero >> 2) + maxLd);
@@ -532,6 +549,9 @@ export class GaussianMlpKernels {
    * Ĝ_{L−1} = (W_Lᵀ/σ) ⊙ (1 − h_{L−1}²), Ĝ_{l} = (Ĝ_{l+1} W_{l+1}ᵀ) ⊙ (1 − h_l²).
    */
   prepareFisher(): void {
+    growInstance(this.ex, this.fisherBytes);
+    this.f32 = new Float32Array(this.ex.memory.buffer);
+    this.f64 = new Float64Array(this.ex.memory.buffer);
     this.ensureForward();
     const ex = this.ex;
     const L = this.layers.length;
