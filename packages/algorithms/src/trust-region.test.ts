@@ -68,7 +68,8 @@ describe.each([
       num += (x - ref.delta[i]!) ** 2;
       den += ref.delta[i]! ** 2;
     });
-    expect(Math.sqrt(num / den)).toBeLessThan(1e-3);
+    // Measured: 2e-7 (linear) to 1.2e-5 (vine, 2 hidden layers): float32 rounding through 10 CG steps.
+    expect(Math.sqrt(num / den)).toBeLessThan(1e-4);
     expect(Math.abs(fast.stats.surrogateImprovement / ref.stats.surrogateImprovement - 1)).toBeLessThan(1e-3);
 
     const { policy, observations } = fast.p;
