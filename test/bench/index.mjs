@@ -3,6 +3,7 @@
 // section of BENCHMARKS.md.
 const BENCHES = {
   envs: () => import('./envs.mjs'),
+  update: () => import('./update.mjs'),
   iteration: () => import('./iteration.mjs'),
 };
 

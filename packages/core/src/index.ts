@@ -5,6 +5,7 @@ export * from './trajectory.js';
 export * from './plugin.js';
 export * from './gaussian-mlp.js';
 export * from './policy.js';
+export * from './mlp-kernels.js';
 export * from './backend.js';
 export * from './distributions.js';
 export * from './optimize.js';
