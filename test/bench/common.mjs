@@ -40,7 +40,10 @@ export function nativeRate(exe, xmlPath, model, steps, comVelocity = false) {
 /** Writes a task's model for the native harness (without the wasm-only memory size element). */
 export function writeModel(tmp, task) {
   const xmlPath = path.join(tmp, `${task.model}.xml`);
-  fs.writeFileSync(xmlPath, task.xml.replace(/\s*<size memory="[^"]*"\s*\/>/, ''));
+  fs.writeFileSync(
+    xmlPath,
+    task.xml.replace(/\s*<size memory="[^"]*"\s*\/>/, '').replace(/\s*<flag island="disable"\s*\/>/, ''),
+  );
   return xmlPath;
 }
 

@@ -19,6 +19,7 @@ export {
 } from './mujoco/tasks.js';
 export type { MujocoTask, ImpactPenalty, ForwardVelocity } from './mujoco/tasks.js';
 export { loadMujoco } from './mujoco/loader.js';
+export { nativeXml } from './mujoco/models.js';
 export { VectorEnv, subEnvSeed } from './vector.js';
 export type { VectorEnvOptions, VectorStepResult, SubEnvSnapshot } from './vector.js';
 export { RolloutPool } from './rollout-pool.js';

@@ -29,7 +29,7 @@ const TASKS = [
 export function nativeModelXml(source, constant) {
   const match = new RegExp(`export const ${constant} = \`([^\`]*)\`;`).exec(source);
   if (!match) throw new Error(`${constant} not found in models.ts`);
-  return match[1].replace(/\s*<size memory="[^"]*"\s*\/>/, '');
+  return match[1].replace(/\s*<size memory="[^"]*"\s*\/>/, '').replace(/\s*<flag island="disable"\s*\/>/, '');
 }
 
 function main() {
