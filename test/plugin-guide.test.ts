@@ -142,7 +142,7 @@ describe(`${GUIDE}, followed step by step in an empty folder`, () => {
     fs.mkdirSync(home, { recursive: true });
     registry = await startFakeRegistry(path.join(tmp, 'registry'));
     for (const pkg of packAll(path.join(tmp, 'tarballs')).values()) registry.add(pkg.tarball);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     console.log(`plugin guide: ${log.join('; ')}`);
     await registry?.close();
