@@ -125,51 +125,6 @@ export class TrajectoryBuilder {
 }
 
 /**
- * Concatenates batches of the same task in the given order (episode starts shifted, snapshots
- * kept when every part has them).
- */
-export function concatBatches(
-  parts: readonly TrajectoryBatch[],
-  obsDim: number,
-  actDim: number,
-): TrajectoryBatch {
-  let numSteps = 0;
-  for (const p of parts) {
-    if (p.obsDim !== obsDim || p.actDim !== actDim) {
-      throw new RangeError(
-        `concatBatches: a part has obsDim ${p.obsDim} and actDim ${p.actDim}, expected ${obsDim} and ${actDim}`,
-      );
-    }
-    numSteps += p.numSteps;
-  }
-  const observations = new Float64Array(numSteps * obsDim);
-  const actions = new Float64Array(numSteps * actDim);
-  const rewards = new Float64Array(numSteps);
-  const episodes: EpisodeInfo[] = [];
-  const withSnapshots = parts.length > 0 && parts.every((p) => p.snapshots);
-  const snapshots: EnvState[] = [];
-  let at = 0;
-  for (const p of parts) {
-    observations.set(p.observations.subarray(0, p.numSteps * obsDim), at * obsDim);
-    actions.set(p.actions.subarray(0, p.numSteps * actDim), at * actDim);
-    rewards.set(p.rewards.subarray(0, p.numSteps), at);
-    for (const ep of p.episodes) episodes.push({ ...ep, start: ep.start + at });
-    if (withSnapshots) for (const s of p.snapshots!) snapshots.push(s);
-    at += p.numSteps;
-  }
-  return {
-    obsDim,
-    actDim,
-    numSteps,
-    observations,
-    actions,
-    rewards,
-    episodes,
-    ...(withSnapshots ? { snapshots } : {}),
-  };
-}
-
-/**
  * Discounted reward-to-go Q̂_t = Σ_{k=t}^{T-1} γ^{k-t} r_k within each episode — the single-path
  * Q estimate of §5.1.
  *
