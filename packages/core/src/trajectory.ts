@@ -69,11 +69,6 @@ export class TrajectoryBuilder {
     return this.steps;
   }
 
-  /** Steps of the episode in progress. */
-  get episodeSteps(): number {
-    return this.steps - this.episodeStart;
-  }
-
   push(observation: ArrayLike<number>, action: ArrayLike<number>, reward: number): void {
     if (observation.length !== this.obsDim || action.length !== this.actDim) {
       throw new RangeError(
