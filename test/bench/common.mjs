@@ -37,13 +37,10 @@ export function nativeRate(exe, xmlPath, model, steps, comVelocity = false) {
   return { rate: line.env_steps_per_s, version: line.mujoco_version };
 }
 
-/** Writes a task's model for the native harness (without the wasm-only memory size element). */
-export function writeModel(tmp, task) {
+/** Writes a task's model for the native harness; `nativeXml` (from @policy-arena/envs) strips MuJoCo 3-only elements. */
+export function writeModel(tmp, task, nativeXml) {
   const xmlPath = path.join(tmp, `${task.model}.xml`);
-  fs.writeFileSync(
-    xmlPath,
-    task.xml.replace(/\s*<size memory="[^"]*"\s*\/>/, '').replace(/\s*<flag island="disable"\s*\/>/, ''),
-  );
+  fs.writeFileSync(xmlPath, nativeXml(task.xml));
   return xmlPath;
 }
 

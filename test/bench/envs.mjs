@@ -179,7 +179,7 @@ async function vectorRolloutRate(vec, policy, steps) {
 export async function main() {
   const started = performance.now();
   const loadBefore = os.loadavg()[0];
-  const { MUJOCO_TASKS, MUJOCO_V1_TASKS, VectorEnv, loadMujoco, makeEnv } = await import(
+  const { MUJOCO_TASKS, MUJOCO_V1_TASKS, nativeXml, VectorEnv, loadMujoco, makeEnv } = await import(
     '@policy-arena/envs'
   );
   const { Rng } = await import('@policy-arena/core');
@@ -191,7 +191,7 @@ export async function main() {
   try {
     for (const task of TASKS) {
       const def = [...MUJOCO_TASKS, ...MUJOCO_V1_TASKS].find((t) => t.id === task.id);
-      const xmlPath = writeModel(tmp, def);
+      const xmlPath = writeModel(tmp, def, nativeXml);
       const env = await makeEnv(task.id);
       const obsDim = env.spec.observationSpace.shape[0];
       const actDim = env.spec.actionSpace.shape[0];

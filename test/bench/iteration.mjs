@@ -76,7 +76,7 @@ export async function main() {
   const started = performance.now();
   const loadBefore = os.loadavg()[0];
   const cores = os.availableParallelism();
-  const { MUJOCO_TASKS, MUJOCO_V1_TASKS, RolloutPool } = await import('@policy-arena/envs');
+  const { MUJOCO_TASKS, MUJOCO_V1_TASKS, nativeXml, RolloutPool } = await import('@policy-arena/envs');
   const { Rng } = await import('@policy-arena/core');
   const { trpoSinglePath } = await import('@policy-arena/algorithms');
   const { runTrial, architectureFor, defaultPolicy, budgetFor, resolvePluginConfig } = await import(
@@ -91,7 +91,7 @@ export async function main() {
   try {
     for (const envId of TASKS) {
       const def = [...MUJOCO_TASKS, ...MUJOCO_V1_TASKS].find((t) => t.id === envId);
-      const xmlPath = writeModel(tmp, def);
+      const xmlPath = writeModel(tmp, def, nativeXml);
       const pools = {};
       let policy;
       for (const w of [0, 1, 2]) {
