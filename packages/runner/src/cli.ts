@@ -16,6 +16,7 @@ import { BACKENDS } from '@policy-arena/core';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { UsageError } from './config.js';
+import { StoreWriteError } from './store.js';
 import { prepareRun, executeRun } from './run-command.js';
 import { PRESETS } from './presets.js';
 import { ConfigError, composeSweepSchema } from './sweep-config.js';
@@ -78,6 +79,10 @@ program
   .option('--shard <i/n>', 'run only the i-th of n deterministic parts of the trials (e.g. Slurm arrays)')
   .option('--out <dir>', 'output directory (default: the config\'s "out", else runs/<config name>)')
   .option('--checkpoint-every <k>', 'write a resume checkpoint every k iterations (default: config, else 1)')
+  .option(
+    '--iteration-timeout <seconds>',
+    'stop a trial that goes this long without finishing an iteration, and fail it (default: config, else 3600)',
+  )
   .option('--progress-interval <seconds>', 'seconds between progress lines when not on a TTY', '10')
   .option('--quiet', 'no progress output')
   .action(async (configFile: string, raw: Record<string, string | boolean | undefined>) => {
@@ -90,6 +95,16 @@ program
       '--checkpoint-every',
       raw['checkpointEvery'] as string | undefined,
     );
+    const timeoutText = raw['iterationTimeout'] as string | undefined;
+    const iterationTimeout = timeoutText === undefined ? undefined : Number(timeoutText);
+    if (
+      iterationTimeout !== undefined &&
+      !(Number.isFinite(iterationTimeout) && iterationTimeout > 0 && iterationTimeout <= 604800)
+    ) {
+      throw new UsageError(
+        `--iteration-timeout must be a number of seconds in (0, 604800], got "${timeoutText}"`,
+      );
+    }
     const interval = Number(raw['progressInterval']);
     if (!Number.isFinite(interval) || interval < 0) {
       throw new UsageError(
@@ -108,6 +123,7 @@ program
       ...(workers !== undefined ? { workers } : {}),
       ...(samplerText !== undefined ? { samplerWorkers: Number(samplerText) } : {}),
       ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
+      ...(iterationTimeout !== undefined ? { iterationTimeout } : {}),
       ...(shard ? { shard } : {}),
     });
     const reporter = raw['quiet']
@@ -126,7 +142,7 @@ program
     }
     const failed = summary.failed.length;
     process.stderr.write(
-      `sweep ${failed ? 'finished with failures' : 'done'}: ${summary.total} trials (${summary.skipped} already done, ${summary.ran} run${failed ? `, ${failed} failed` : ''}) → ${summary.outDir}\n` +
+      `sweep ${failed ? 'finished with failures' : 'done'}: ${summary.total} trials (${summary.skipped} already done, ${summary.ran} run${summary.doneElsewhere ? `, ${summary.doneElsewhere} run by another sweep` : ''}${failed ? `, ${failed} failed` : ''}) → ${summary.outDir}\n` +
         (failed
           ? summary.failed.map((f) => `  FAILED ${f.id}: ${f.error}\n`).join('')
           : `report: arena report ${summary.outDir}\n`),
@@ -193,6 +209,10 @@ try {
     fail(e.message.replace(/^error: /, ''));
   }
   if (e instanceof UsageError) fail(e.message);
+  if (e instanceof StoreWriteError) {
+    process.stderr.write(`arena: ${e.message}\n`);
+    process.exit(1);
+  }
   if (e instanceof ConfigError) {
     process.stderr.write(`arena: ${e.message}\n`);
     process.exit(2);

@@ -28,6 +28,7 @@ function spec(seed: number): TrialSpec {
     preset: 'smoke',
     iterations: 3,
     stepsPerIteration: 300,
+    plugin: { package: '@policy-arena/algorithms', version: '0.0.0-test', schemaHash: 'test' },
     backend: 'wasm',
   };
 }

@@ -13,8 +13,9 @@ import type { EnvRegistry } from '@policy-arena/envs';
 import { systemClock, silentReporter, TYPES } from './services.js';
 import type { Backend, Clock, IterationUpdate, PolicyFactory, Reporter } from './services.js';
 import { ResultsStore } from './store.js';
+import type { TrialFailure } from './store.js';
 import { architectureFor, defaultPolicy, runTrial } from './trial.js';
-import type { IterationRecord } from './trial.js';
+import type { IterationRecord, TrialCheckpoint } from './trial.js';
 import { fingerprint } from './trials.js';
 import type { TrialSpec } from './trials.js';
 
@@ -77,6 +78,28 @@ export function createTrialContainer(root: Container, spec: TrialSpec, reporter?
   return child;
 }
 
+/** A trial that threw: the error, and the iteration that was running (0-based). */
+export class TrialFailedError extends Error {
+  override name = 'TrialFailedError';
+  constructor(
+    readonly failure: TrialFailure,
+    options?: { cause?: unknown },
+  ) {
+    super(failure.message, options);
+  }
+}
+
+/** What trial.json keeps of an error: its class, message, stack and the iteration it ended. */
+export function describeFailure(e: unknown, iteration?: number): TrialFailure {
+  const error = e instanceof Error ? e : new Error(String(e));
+  return {
+    type: error.name && error.name !== 'Error' ? error.name : (error.constructor?.name ?? 'Error'),
+    message: error.message || String(e),
+    ...(error.stack ? { stack: error.stack } : {}),
+    ...(iteration !== undefined ? { iteration } : {}),
+  };
+}
+
 export interface TrialOutcome {
   readonly id: string;
   /** The iteration this run started from (0 unless resumed). */
@@ -85,6 +108,8 @@ export interface TrialOutcome {
   readonly wallSeconds: number;
   /** The last iteration's progress fields, if any iteration was recorded. */
   readonly last?: IterationUpdate;
+  /** Set when the trial failed (sweep workers return failures rather than throw them, so the error's class survives the thread boundary). */
+  readonly failure?: TrialFailure;
 }
 
 /**
@@ -111,8 +136,14 @@ export class TrialRunner {
     const { spec, store } = this;
     const print = fingerprint(spec);
     const stored = store.readCheckpoint(spec.id);
-    let resumeFrom =
-      stored && stored.fingerprint === print && stored.iteration > 0
+    if (stored && stored.iteration > spec.iterations) {
+      throw new TrialFailedError({
+        type: 'CorruptResultError',
+        message: `${store.checkpointFile(spec.id)} is invalid: iteration ${stored.iteration} is past the trial's ${spec.iterations} iterations; delete it to run the trial from its first iteration`,
+      });
+    }
+    let resumeFrom: TrialCheckpoint | undefined =
+      stored && stored.fingerprint === print
         ? {
             iteration: stored.iteration,
             envSteps: stored.envSteps,
@@ -128,27 +159,31 @@ export class TrialRunner {
     const fromIteration = resumeFrom?.iteration ?? 0;
     this.reporter.trialStarted(spec, fromIteration);
     const records: IterationRecord[] = [];
-    await runTrial({
-      plugin: this.plugin,
-      config: spec.config as Record<string, unknown>,
-      envId: spec.task,
-      seed: spec.seed,
-      iterations: spec.iterations,
-      stepsPerIteration: spec.stepsPerIteration,
-      backend: this.backend.name,
-      envRegistry: this.envRegistry,
-      samplerWorkers: this.samplerWorkers,
-      makePolicy: (envSpec, envId, rng) => this.policyFactory.create(envSpec, envId, rng),
-      now: () => this.clock.now(),
-      ...(resumeFrom ? { resumeFrom } : {}),
-      checkpointEvery: this.checkpointEvery,
-      onIteration: (record) => {
-        store.appendRecord(spec.id, record);
-        records.push(record);
-        this.reporter.iteration(spec, record);
-      },
-      onCheckpoint: (checkpoint) => store.writeCheckpoint(spec.id, print, checkpoint),
-    });
+    try {
+      await runTrial({
+        plugin: this.plugin,
+        config: spec.config as Record<string, unknown>,
+        envId: spec.task,
+        seed: spec.seed,
+        iterations: spec.iterations,
+        stepsPerIteration: spec.stepsPerIteration,
+        backend: this.backend.name,
+        envRegistry: this.envRegistry,
+        samplerWorkers: this.samplerWorkers,
+        makePolicy: (envSpec, envId, rng) => this.policyFactory.create(envSpec, envId, rng),
+        now: () => this.clock.now(),
+        ...(resumeFrom ? { resumeFrom } : {}),
+        checkpointEvery: this.checkpointEvery,
+        onIteration: (record) => {
+          store.appendRecord(spec.id, record);
+          records.push(record);
+          this.reporter.iteration(spec, record);
+        },
+        onCheckpoint: (checkpoint) => store.writeCheckpoint(spec.id, print, checkpoint),
+      });
+    } catch (e) {
+      throw new TrialFailedError(describeFailure(e, fromIteration + records.length), { cause: e });
+    }
     const all = store.readRecords(spec.id);
     const last = all.at(-1);
     return {
@@ -160,7 +195,7 @@ export class TrialRunner {
         ? {
             last: {
               iteration: last.iteration,
-              perStepReward: last.perStepReward,
+              ...(last.perStepReward !== undefined ? { perStepReward: last.perStepReward } : {}),
               envSteps: last.envSteps,
               seconds: last.seconds,
             },

@@ -22,7 +22,7 @@ import type { AlgorithmPlugin, BackendName, Json, Optimizer, PresetName } from '
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { pluginConfigIssues, resolvePluginConfig } from './config.js';
 import { PRESETS } from './presets.js';
-import { TIMING_FIELDS, runTrial } from './trial.js';
+import { SHARED_METRICS, runTrial, withoutTiming } from './trial.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
 
 export interface PluginContractOptions {
@@ -44,16 +44,7 @@ export interface PluginContractOptions {
   readonly backend?: BackendName;
 }
 
-/** Names every iteration record has; a plugin's extras must not reuse them. */
-export const SHARED_METRICS: readonly string[] = [
-  'iteration',
-  'envSteps',
-  'episodes',
-  'meanReturn',
-  'perStepReward',
-  'meanEpisodeLength',
-  ...TIMING_FIELDS,
-];
+export { SHARED_METRICS };
 
 /** Where `value` is not plain JSON (typed arrays, NaN, undefined, class instances…), by path. */
 function jsonProblems(value: unknown, at: string): string[] {
@@ -69,12 +60,6 @@ function jsonProblems(value: unknown, at: string): string[] {
     return Object.entries(value).flatMap(([k, v]) => jsonProblems(v, `${at}.${k}`));
   }
   return [`${at} is ${typeof value}`];
-}
-
-function withoutTiming(record: IterationRecord): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(record)) if (!TIMING_FIELDS.includes(k)) out[k] = v;
-  return out;
 }
 
 /** The first difference between two runs' records and final parameters, or undefined. */
@@ -158,18 +143,24 @@ async function behaviourProblems(plugin: AlgorithmPlugin, options: PluginContrac
       const optimizer = plugin.create(settings as never, deps);
       const wrapped: Optimizer = {
         async iterate(ctx) {
-          const extras = await optimizer.iterate(ctx);
-          if (typeof extras !== 'object' || extras === null) {
-            extrasProblems.add(`iterate() must resolve to an object of numbers, got ${String(extras)}`);
+          const extras = (await optimizer.iterate(ctx)) as unknown;
+          if (extras === undefined || extras === null) return {};
+          if (typeof extras !== 'object' || Array.isArray(extras) || ArrayBuffer.isView(extras)) {
+            extrasProblems.add(
+              `iterate() must resolve to nothing or a plain object of numbers, got ${String(extras)}`,
+            );
             return {};
           }
+          // Every problem is listed; the runner (which stops at the first) gets only the valid extras.
+          const valid: Record<string, number> = {};
           for (const [k, v] of Object.entries(extras)) {
             if (SHARED_METRICS.includes(k))
               extrasProblems.add(`iterate() reports "${k}", a name the runner records itself; rename it`);
-            if (typeof v !== 'number' || !Number.isFinite(v))
+            else if (typeof v !== 'number' || !Number.isFinite(v))
               extrasProblems.add(`iterate() reports ${k} = ${String(v)}, not a finite number`);
+            else valid[k] = v;
           }
-          return extras;
+          return valid;
         },
         state: () => optimizer.state(),
         load: (state) => optimizer.load(state),

@@ -21,6 +21,8 @@ export interface SweepPlan {
 
 export interface SweepReporter extends Reporter {
   start(plan: SweepPlan): void;
+  /** A line about the sweep itself (a trial another sweep holds, a lock taken over). */
+  note(line: string): void;
   stop(): void;
 }
 
@@ -77,11 +79,17 @@ class Tally {
   }
 }
 
+/** A score for display; an iteration that completed no episode has none. */
+export function scoreText(score: number | undefined, digits = 2): string {
+  return score === undefined ? '– (no episode ended)' : score.toFixed(digits);
+}
+
 function finishLine(trial: TrialSpec, outcome: TrialFinish, seen?: IterationUpdate): string {
   const last = outcome.last ?? seen;
   if (outcome.status === 'failed') return `FAILED ${trial.id}: ${outcome.error ?? 'unknown error'}`;
+  if (outcome.by) return `done   ${trial.id}: by ${outcome.by}`;
   const score = last
-    ? `score/step ${last.perStepReward.toFixed(2)} at iteration ${last.iteration + 1}`
+    ? `score/step ${scoreText(last.perStepReward)} at iteration ${last.iteration + 1}`
     : 'no new iterations';
   return `done   ${trial.id}: ${score}`;
 }
@@ -132,6 +140,9 @@ export class PlainReporter implements SweepReporter {
     this.write(
       `${finishLine(trial, outcome, this.last.get(trial.id))}  [${this.tally.finished}/${this.tally.total}]`,
     );
+  }
+  note(line: string): void {
+    this.write(line);
   }
   stop(): void {
     if (this.timer) clearInterval(this.timer);
@@ -203,7 +214,7 @@ export class TtyReporter implements SweepReporter {
     this.tally.progress(trial, update.iteration + 1);
     this.bars
       .get(trial.id)
-      ?.update(update.iteration + 1, { info: `it · score/step ${update.perStepReward.toFixed(2)}` });
+      ?.update(update.iteration + 1, { info: `it · score/step ${scoreText(update.perStepReward)}` });
     this.refreshOverall();
   }
   trialFinished(trial: TrialSpec, outcome: TrialFinish): void {
@@ -216,6 +227,9 @@ export class TtyReporter implements SweepReporter {
     this.multibar?.log(finishLine(trial, outcome, this.last.get(trial.id)) + '\n');
     this.refreshOverall();
   }
+  note(line: string): void {
+    this.multibar?.log(line + '\n');
+  }
   stop(): void {
     this.refreshOverall();
     // A final render flushes the log lines buffered since the last frame (the last "done" lines).
@@ -227,6 +241,7 @@ export class TtyReporter implements SweepReporter {
 
 export const silentSweepReporter: SweepReporter = {
   start() {},
+  note() {},
   stop() {},
   trialStarted() {},
   iteration() {},

@@ -24,7 +24,7 @@ import { UsageError } from './config.js';
 import { bootstrap, iqm, mean, reportRng, std, stratifiedBootstrap } from './stats.js';
 import type { Interval } from './stats.js';
 import { MANIFEST_FILE, ResultsStore, makeDirectories, writeFileAtomic } from './store.js';
-import type { Manifest, ManifestTrial } from './store.js';
+import type { Manifest, ManifestTrial, TrialFailure } from './store.js';
 import type { IterationRecord } from './trial.js';
 
 export const FONT_FAMILY = 'DejaVu Sans';
@@ -91,6 +91,8 @@ export interface ReportSummary {
   readonly tasks: readonly string[];
   readonly variants: readonly string[];
   readonly trials: { readonly total: number; readonly done: number; readonly withRecords: number };
+  /** Every failed trial's error, as its trial.json keeps it. */
+  readonly failures: readonly ({ readonly id: string } & TrialFailure)[];
   readonly curves: readonly CurvePoint[];
   readonly final: readonly FinalRow[];
   readonly aggregate: readonly AggregateRow[];
@@ -106,6 +108,7 @@ interface TrialData {
   readonly trial: ManifestTrial;
   readonly records: IterationRecord[];
   readonly done: boolean;
+  readonly failure?: TrialFailure;
 }
 
 function unique<T>(xs: readonly T[]): T[] {
@@ -125,7 +128,16 @@ function loadSweep(dir: string): { manifest: Manifest; data: TrialData[] } {
   const data = manifest.trials.map((trial) => {
     const records = store.readRecords(trial.id).slice(0, trial.iterations);
     const state = store.readState(trial.id);
-    return { trial, records, done: state?.status === 'done' && records.length === trial.iterations };
+    const failure =
+      state?.status !== 'failed'
+        ? undefined
+        : (state.failure ?? { type: 'Error', message: state.error ?? 'unknown error' });
+    return {
+      trial: state ? { ...trial, status: state.status } : trial,
+      records,
+      done: state?.status === 'done' && records.length === trial.iterations,
+      ...(failure ? { failure } : {}),
+    };
   });
   return { manifest, data };
 }
@@ -167,9 +179,14 @@ export function computeSummary(manifest: Manifest, data: readonly TrialData[], r
     const byVariant = new Map<string, number[]>();
     finalScores.set(task, byVariant);
     for (const variant of variants) {
-      const runs = data.filter((d) => d.done && d.trial.task === task && d.trial.variant === variant);
+      // A trial's final score is its last iteration's, or the latest before it where an iteration
+      // completed no episode; a trial with no scored iteration has no final score.
+      const runs = data
+        .filter((d) => d.done && d.trial.task === task && d.trial.variant === variant)
+        .map((d) => ({ ...d, scored: d.records.findLast((r) => r.perStepReward !== undefined) }))
+        .filter((d): d is typeof d & { scored: IterationRecord } => d.scored !== undefined);
       if (runs.length === 0) continue;
-      const scores = runs.map((r) => r.records.at(-1)!.perStepReward);
+      const scores = runs.map((r) => r.scored.perStepReward!);
       byVariant.set(variant, scores);
       const seconds = runs.map((r) => r.records.reduce((s, x) => s + x.seconds, 0));
       const cpu = runs.map((r) => r.records.reduce((s, x) => s + (x['cpuSeconds'] ?? NaN), 0));
@@ -182,7 +199,7 @@ export function computeSummary(manifest: Manifest, data: readonly TrialData[], r
         std: std(scores),
         iqm: iqm(scores),
         iqmInterval: bootstrap(scores, iqm, reportRng(seed, 'final-iqm', task, variant), reps),
-        meanReturn: mean(runs.map((r) => r.records.at(-1)!.meanReturn)),
+        meanReturn: mean(runs.map((r) => r.scored.meanReturn!)),
         secondsPerTrial: mean(seconds),
         cpuSecondsPerTrial: mean(cpu),
       });
@@ -234,6 +251,11 @@ export function computeSummary(manifest: Manifest, data: readonly TrialData[], r
     final,
     aggregate,
     trials: { total: data.length, done: data.filter((d) => d.done).length, withRecords: withRecords.length },
+    failures: data.flatMap((d) => {
+      if (!d.failure) return [];
+      const { stack: _stack, ...failure } = d.failure;
+      return [{ id: d.trial.id, ...failure }];
+    }),
   };
 }
 
@@ -412,14 +434,21 @@ export function reportHtml(
         ]),
       )
     : '<p>No finished trials yet.</p>';
+  const failures = new Map(summary.failures.map((f) => [f.id, f]));
   const trials = table(
-    ['trial', 'status', 'iterations', 'wall time'],
-    manifest.trials.map((t) => [
-      t.id,
-      t.status,
-      `${t.iterationsDone}/${t.iterations}`,
-      seconds(t.wallSeconds),
-    ]),
+    ['trial', 'status', 'iterations', 'wall time', 'error'],
+    manifest.trials.map((t) => {
+      const f = failures.get(t.id);
+      return [
+        t.id,
+        f ? 'failed' : t.status,
+        `${t.iterationsDone}/${t.iterations}`,
+        seconds(t.wallSeconds),
+        f
+          ? `${f.iteration !== undefined ? `iteration ${f.iteration + 1}: ` : ''}${f.type}: ${f.message}`
+          : '',
+      ];
+    }),
   );
   const packages = Object.entries(manifest.packages)
     .map(([k, v]) => `${k} ${v}`)

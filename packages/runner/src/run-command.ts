@@ -13,6 +13,7 @@ import { budgetFor } from './presets.js';
 import { checkWritable, makeDirectories } from './store.js';
 import { runTrial } from './trial.js';
 import type { IterationRecord } from './trial.js';
+import { scoreText } from './progress.js';
 
 export interface RawRunOptions {
   algo: string;
@@ -102,7 +103,7 @@ function formatProgress(run: PreparedRun, r: IterationRecord, elapsed: number): 
   const kl = typeof r['meanKl'] === 'number' ? `  KL ${r['meanKl'].toFixed(4)}` : '';
   return (
     `[${run.plugin.name} ${run.envId} seed ${run.seed}] iter ${String(done).padStart(String(run.iterations).length)}/${run.iterations}` +
-    `  score/step ${r.perStepReward.toFixed(2)}  return ${r.meanReturn.toFixed(1)}${kl}` +
+    `  score/step ${scoreText(r.perStepReward)}  return ${scoreText(r.meanReturn, 1)}${kl}` +
     `  steps ${r.envSteps}  ${elapsed.toFixed(1)}s  ETA ${eta.toFixed(0)}s\n`
   );
 }
@@ -148,7 +149,7 @@ export async function executeRun(run: PreparedRun): Promise<IterationRecord[]> {
   const last = records.at(-1);
   if (last && !run.quiet) {
     process.stderr.write(
-      `done: final score/step ${last.perStepReward.toFixed(2)} (return ${last.meanReturn.toFixed(1)}) → ${metricsPath}\n`,
+      `done: final score/step ${scoreText(last.perStepReward)} (return ${scoreText(last.meanReturn, 1)}) → ${metricsPath}\n`,
     );
   }
   return records;

@@ -57,6 +57,8 @@ export type IterationUpdate = Pick<IterationRecord, 'iteration' | 'perStepReward
 export interface TrialFinish {
   readonly status: 'done' | 'failed';
   readonly error?: string;
+  /** Who ran it, when not this process (another sweep on the same directory). */
+  readonly by?: string;
   /** The trial's last iteration. */
   readonly last?: IterationUpdate;
 }

@@ -17,36 +17,82 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Type } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { Json } from '@policy-arena/core';
 import { UsageError } from './config.js';
+import { issuesFromAjv, makeAjv } from './sweep-config.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
 import type { TrialSpec } from './trials.js';
 
-export type TrialStatus = 'pending' | 'running' | 'done' | 'failed';
+const SafeCount = (description: string, minimum = 0) =>
+  Type.Integer({ minimum, maximum: Number.MAX_SAFE_INTEGER, description });
+const FiniteNumber = (description: string) =>
+  Type.Number({ minimum: -Number.MAX_VALUE, maximum: Number.MAX_VALUE, description });
 
-export interface TrialState {
-  readonly id: string;
-  readonly fingerprint: string;
-  readonly spec: TrialSpec;
-  readonly status: TrialStatus;
-  /** Iterations recorded in metrics.jsonl. */
-  readonly iterationsDone: number;
-  /** Sum of the records' `seconds`. */
-  readonly wallSeconds: number;
-  /** The iteration each run of this trial started from (0 = fresh; more entries = resumed). */
-  readonly starts: readonly number[];
-  readonly error?: string;
-  readonly updatedAt: string;
+export const TrialStatusSchema = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('running'),
+  Type.Literal('done'),
+  Type.Literal('failed'),
+]);
+export type TrialStatus = Static<typeof TrialStatusSchema>;
+
+/** Why a trial failed, as trial.json keeps it. */
+export const TrialFailureSchema = Type.Object({
+  type: Type.String({ description: 'the error class, e.g. PluginContractError, IterationTimeoutError' }),
+  message: Type.String(),
+  stack: Type.Optional(Type.String()),
+  iteration: Type.Optional(SafeCount('the iteration (0-based) that was running when it failed')),
+});
+export type TrialFailure = Static<typeof TrialFailureSchema>;
+
+/** trial.json. `spec` is checked against the sweep's own spec by fingerprint, not here. */
+export const TrialStateSchema = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  fingerprint: Type.String({ minLength: 1 }),
+  spec: Type.Object({}, { additionalProperties: true }),
+  status: TrialStatusSchema,
+  iterationsDone: SafeCount('iterations recorded in metrics.jsonl'),
+  wallSeconds: FiniteNumber("sum of the records' seconds"),
+  starts: Type.Array(SafeCount('the iteration a run of this trial started from'), {
+    description: 'the iteration each run of this trial started from (0 = fresh; more entries = resumed)',
+  }),
+  /** The failure's message (kept beside `failure` for readers of the first layout). */
+  error: Type.Optional(Type.String()),
+  failure: Type.Optional(TrialFailureSchema),
+  /** The pid and host of the sweep that last ran the trial. */
+  runner: Type.Optional(Type.Object({ pid: SafeCount('process id'), host: Type.String() })),
+  updatedAt: Type.String(),
+});
+export type TrialState = Omit<Static<typeof TrialStateSchema>, 'spec'> & { readonly spec: TrialSpec };
+
+export const StoredCheckpointSchema = Type.Object({
+  version: Type.Literal(1),
+  id: Type.String({ minLength: 1 }),
+  fingerprint: Type.String({ minLength: 1 }),
+  iteration: SafeCount('iterations completed (the next one to run)', 1),
+  envSteps: SafeCount('cumulative env steps after those iterations'),
+  params: Type.Array(FiniteNumber('a policy parameter')),
+  optimizerState: Type.Unknown(),
+});
+export type StoredCheckpoint = Omit<Static<typeof StoredCheckpointSchema>, 'optimizerState'> & {
+  readonly optimizerState: Json;
+};
+
+/** A results file that exists but cannot be trusted: says which file, what is wrong, and the way out. */
+export class CorruptResultError extends UsageError {
+  override name = 'CorruptResultError';
 }
 
-export interface StoredCheckpoint {
-  readonly version: 1;
-  readonly id: string;
-  readonly fingerprint: string;
-  readonly iteration: number;
-  readonly envSteps: number;
-  readonly params: number[];
-  readonly optimizerState: Json;
+function validated<S extends TSchema>(schema: S, file: string, value: unknown, remedy: string): Static<S> {
+  const validate = makeAjv().compile(schema);
+  if (validate(value)) return value as Static<S>;
+  const issue = issuesFromAjv(validate.errors ?? [])[0];
+  const where = issue?.path.length ? issue.path.join('.') : '(top level)';
+  throw new CorruptResultError(
+    `${file} is invalid: ${where}: ${issue?.message ?? 'does not match its schema'}; ${remedy}`,
+  );
 }
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -86,29 +132,93 @@ export function checkWritable(dir: string, flag = '--out'): void {
   }
 }
 
-/** Writes via a unique temporary file in the same directory, fsync, then rename. */
+/**
+ * Writes via a unique temporary file in the same directory, fsync, then rename, so a reader sees
+ * the old or the new content, never a mix. `fs.writeSync` may write fewer bytes than asked (a full
+ * disk writes what fits and fails on the next call), so it is called until every byte is out; any
+ * failure removes the temporary file and leaves `file` untouched. (write-file-atomic 6.0.0 ignores
+ * writeSync's byte count, the very bug this guards against, so it is not used.)
+ */
 export function writeFileAtomic(file: string, text: string): void {
   const tmp = path.join(
     path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`,
+    `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}${TEMP_SUFFIX}`,
   );
-  const fd = fs.openSync(tmp, 'w');
+  const bytes = Buffer.from(text, 'utf8');
   try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      for (let offset = 0; offset < bytes.length; ) {
+        const written = fs.writeSync(fd, bytes, offset, bytes.length - offset);
+        if (!(written > 0)) throw new Error(`writing ${tmp}: no bytes written at offset ${offset}`);
+        offset += written;
+      }
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new StoreWriteError(file, e);
   }
-  fs.renameSync(tmp, file);
 }
 
-function readJson<T>(file: string): T | undefined {
+const TEMP_SUFFIX = '.tmp';
+
+/** Removes the temporary files a killed writer left in `dir` (call it only while no one writes there). */
+export function removeTempFiles(dir: string): number {
+  let removed = 0;
+  let names: string[];
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (name.startsWith('.') && name.endsWith(TEMP_SUFFIX)) {
+      fs.rmSync(path.join(dir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/** A results file could not be written (disk full, read-only, quota…): says which file and why. */
+export class StoreWriteError extends Error {
+  override name = 'StoreWriteError';
+  readonly code: string | undefined;
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    const code = (cause as { code?: string }).code;
+    const why =
+      code === 'ENOSPC'
+        ? 'no space left on the device'
+        : code === 'EDQUOT'
+          ? 'disk quota exceeded'
+          : code === 'EROFS'
+            ? 'read-only file system'
+            : ((cause as Error).message ?? String(cause));
+    super(`cannot write ${file}: ${why}; the previous version of the file is unchanged`, { cause });
+    this.code = code;
+  }
+}
+
+/** undefined when the file does not exist; throws CorruptResultError when it is not JSON. */
+function readJson(file: string, remedy: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as { code?: string }).code === 'ENOENT') return undefined;
-    if (e instanceof SyntaxError) return undefined; // cannot happen with atomic writes; treat as absent
     throw e;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new CorruptResultError(`${file} is not valid JSON (${(e as Error).message}); ${remedy}`);
   }
 }
 
@@ -180,8 +290,19 @@ export class ResultsStore {
 
   // --- checkpoints -----------------------------------------------------------------------------
 
+  /** The trial's checkpoint, validated (CorruptResultError when it holds wrong types or values). */
   readCheckpoint(id: string): StoredCheckpoint | undefined {
-    return readJson<StoredCheckpoint>(this.checkpointFile(id));
+    const file = this.checkpointFile(id);
+    const remedy = `delete it to run trial ${id} from its first iteration`;
+    const value = readJson(file, remedy);
+    if (value === undefined) return undefined;
+    const checkpoint = validated(StoredCheckpointSchema, file, value, remedy) as StoredCheckpoint;
+    if (checkpoint.id !== id) {
+      throw new CorruptResultError(
+        `${file} is invalid: id: expected "${id}", got "${checkpoint.id}"; ${remedy}`,
+      );
+    }
+    return checkpoint;
   }
 
   writeCheckpoint(id: string, fingerprint: string, checkpoint: TrialCheckpoint): void {
@@ -203,8 +324,13 @@ export class ResultsStore {
 
   // --- trial state and manifest -------------------------------------------------------------------
 
+  /** The trial's trial.json, validated (CorruptResultError when it holds wrong types or values). */
   readState(id: string): TrialState | undefined {
-    return readJson<TrialState>(this.stateFile(id));
+    const file = this.stateFile(id);
+    const remedy = `delete ${this.trialDir(id)} to run the trial again`;
+    const value = readJson(file, remedy);
+    if (value === undefined) return undefined;
+    return validated(TrialStateSchema, file, value, remedy) as TrialState;
   }
 
   writeState(state: TrialState): void {
@@ -213,7 +339,10 @@ export class ResultsStore {
   }
 
   readManifest(): Manifest | undefined {
-    return readJson<Manifest>(this.manifestFile);
+    return readJson(
+      this.manifestFile,
+      "it is rewritten from the trials' trial.json by the next `arena sweep`",
+    ) as Manifest | undefined;
   }
 
   writeManifest(manifest: Manifest): void {

@@ -131,6 +131,15 @@ export const SweepConfigSchema = Type.Object(
     checkpointEvery: Type.Optional(
       Type.Integer({ minimum: 1, default: 1, description: 'Write a resume checkpoint every k iterations.' }),
     ),
+    iterationTimeout: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 604800,
+        default: 3600,
+        description:
+          'Seconds a trial may go without finishing an iteration (its set-up counts toward the first) before its worker thread is terminated and the trial fails with the reason.',
+      }),
+    ),
     backend: Type.Optional(stringEnum(BACKENDS, { default: 'wasm', description: 'Tensor backend.' })),
   },
   { additionalProperties: false },

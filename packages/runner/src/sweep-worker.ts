@@ -8,7 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import type { BackendName } from '@policy-arena/core';
 import type { Container } from 'inversify';
-import { createRootContainer, createTrialContainer } from './container.js';
+import { TrialFailedError, createRootContainer, createTrialContainer, describeFailure } from './container.js';
 import type { TrialOutcome, TrialRunner } from './container.js';
 import { importPlugin } from './plugins.js';
 import type { PluginSource } from './plugins.js';
@@ -37,7 +37,7 @@ export type WorkerMessage =
   | {
       readonly type: 'iteration';
       readonly iteration: number;
-      readonly perStepReward: number;
+      readonly perStepReward?: number;
       readonly envSteps: number;
       readonly seconds: number;
     };
@@ -67,7 +67,7 @@ function portReporter(port: MessagePort): Reporter {
       post({
         type: 'iteration',
         iteration: r.iteration,
-        perStepReward: r.perStepReward,
+        ...(r.perStepReward !== undefined ? { perStepReward: r.perStepReward } : {}),
         envSteps: r.envSteps,
         seconds: r.seconds,
       }),
@@ -76,9 +76,13 @@ function portReporter(port: MessagePort): Reporter {
 }
 
 export default async function runSweepTask(task: SweepTask): Promise<TrialOutcome> {
-  const container = createTrialContainer(await rootContainer(), task.spec, portReporter(task.port));
   try {
+    const container = createTrialContainer(await rootContainer(), task.spec, portReporter(task.port));
     return await container.get<TrialRunner>(TYPES.TrialRunner).run();
+  } catch (e) {
+    // Structured clone keeps only standard error classes: send the failure as data instead.
+    const failure = e instanceof TrialFailedError ? e.failure : describeFailure(e);
+    return { id: task.spec.id, fromIteration: 0, iterationsDone: 0, wallSeconds: 0, failure };
   } finally {
     task.port.close();
   }

@@ -9,11 +9,13 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { inject, injectable } from 'inversify';
 import { Piscina } from 'piscina';
+import lockfile from 'proper-lockfile';
 import { resolve as resolveModule } from 'import-meta-resolve';
 import type { AlgorithmPlugin, Json } from '@policy-arena/core';
 import { UsageError } from './config.js';
@@ -22,9 +24,9 @@ import type { TrialOutcome } from './container.js';
 import { silentSweepReporter } from './progress.js';
 import type { SweepReporter } from './progress.js';
 import type { Clock } from './services.js';
-import { MANIFEST_FILE, ResultsStore, checkWritable, makeDirectories } from './store.js';
-import type { Manifest, ManifestTrial, TrialState } from './store.js';
-import { expandTrials, fingerprint, selectShard } from './trials.js';
+import { MANIFEST_FILE, ResultsStore, checkWritable, makeDirectories, removeTempFiles } from './store.js';
+import type { Manifest, ManifestTrial, TrialFailure, TrialState } from './store.js';
+import { canonicalJson, expandTrials, fingerprint, selectShard, shortHash } from './trials.js';
 import type { Shard, TrialSpec } from './trials.js';
 import { readSweepConfig } from './sweep-config.js';
 import type { LoadedSweepConfig } from './sweep-config.js';
@@ -40,6 +42,8 @@ export interface SweepOptions {
   readonly samplerWorkers?: number;
   readonly shard?: Shard;
   readonly checkpointEvery?: number;
+  /** Seconds without a finished iteration before a trial is stopped (default: config, else 3600). */
+  readonly iterationTimeout?: number;
   readonly cwd?: string;
 }
 
@@ -54,7 +58,22 @@ export interface PreparedSweep {
   /** Sampling threads per trial; undefined: `defaultSamplerWorkers` of the concurrent trials. */
   readonly samplerWorkers: number | undefined;
   readonly checkpointEvery: number;
+  readonly iterationTimeout: number;
   readonly shard?: Shard;
+  /**
+   * Trials recorded before fingerprints covered the plugin's identity, whose recorded package
+   * version (the manifest's) is the current one: their files get the current fingerprint when run.
+   */
+  readonly legacy: ReadonlySet<string>;
+}
+
+/** Default of `iterationTimeout`: generous next to a paper-size iteration (≈ 1 min on 2 cores). */
+export const DEFAULT_ITERATION_TIMEOUT_S = 3600;
+
+/** The fingerprint a spec had before it carried its plugin's identity (results of 0.1.0 and earlier). */
+function legacyFingerprint(spec: TrialSpec): string {
+  const { id: _id, plugin: _plugin, ...rest } = spec;
+  return shortHash(canonicalJson(rest), 16);
 }
 
 /** Reads and checks everything; writes nothing. Throws ConfigError or UsageError. */
@@ -84,23 +103,38 @@ export async function prepareSweep(configFile: string, options: SweepOptions): P
     }
   }
   const store = new ResultsStore(outDir);
+  const recordedVersions = store.readManifest()?.packages ?? {};
+  const legacy = new Set<string>();
   for (const spec of selected) {
     const print = fingerprint(spec);
     const state = store.readState(spec.id);
     const checkpoint = store.readCheckpoint(spec.id);
-    const other = state && state.fingerprint !== print ? state.spec : undefined;
-    if (other || (checkpoint && checkpoint.fingerprint !== print)) {
-      const changed = other
-        ? Object.keys({ ...other, ...spec }).filter(
-            (k) =>
-              JSON.stringify((other as unknown as Record<string, unknown>)[k]) !==
-              JSON.stringify((spec as unknown as Record<string, unknown>)[k]),
-          )
-        : [];
-      throw new UsageError(
-        `${outFlag} "${outDir}" holds trial ${spec.id} run with a different spec${changed.length ? ` (${changed.join(', ')} changed)` : ''}; use another output directory or delete ${store.trialDir(spec.id)}`,
-      );
+    const stored = [state?.fingerprint, checkpoint?.fingerprint].filter((f) => f !== undefined);
+    if (stored.every((f) => f === print)) continue;
+    if (
+      stored.every((f) => f === print || f === legacyFingerprint(spec)) &&
+      (!state || !('plugin' in state.spec)) &&
+      recordedVersions[spec.plugin.package] === spec.plugin.version
+    ) {
+      legacy.add(spec.id);
+      continue;
     }
+    const other = state && state.fingerprint !== print ? state.spec : undefined;
+    const changed = other
+      ? Object.keys({ ...other, ...spec }).filter(
+          (k) =>
+            JSON.stringify((other as unknown as Record<string, unknown>)[k]) !==
+            JSON.stringify((spec as unknown as Record<string, unknown>)[k]),
+        )
+      : [];
+    const was = other?.plugin;
+    const upgrade =
+      was && (was.package !== spec.plugin.package || was.version !== spec.plugin.version)
+        ? `; it ran ${was.package}@${was.version}, this sweep has ${spec.plugin.package}@${spec.plugin.version}`
+        : '';
+    throw new UsageError(
+      `${outFlag} "${outDir}" holds trial ${spec.id} run with a different spec${changed.length ? ` (${changed.join(', ')} changed)` : ''}${upgrade}; use another output directory or delete ${store.trialDir(spec.id)}`,
+    );
   }
   const requested = options.workers ?? loaded.config.workers ?? os.availableParallelism();
   return {
@@ -111,7 +145,10 @@ export async function prepareSweep(configFile: string, options: SweepOptions): P
     workers: Math.max(1, requested),
     samplerWorkers: options.samplerWorkers ?? loaded.config.samplerWorkers,
     checkpointEvery: options.checkpointEvery ?? loaded.config.checkpointEvery ?? 1,
+    iterationTimeout:
+      options.iterationTimeout ?? loaded.config.iterationTimeout ?? DEFAULT_ITERATION_TIMEOUT_S,
     ...(options.shard ? { shard: options.shard } : {}),
+    legacy,
   };
 }
 
@@ -188,8 +225,29 @@ export interface SweepSummary {
   readonly skipped: number;
   readonly ran: number;
   readonly failed: readonly { id: string; error: string }[];
+  /** Trials that another sweep process on the same directory ran while this one waited. */
+  readonly doneElsewhere: number;
   readonly outDir: string;
 }
+
+/**
+ * Locks. A trial is run only by the process holding its lock, `trials/<id>/.lock` (proper-lockfile:
+ * an atomic mkdir, its mtime refreshed every LOCK_UPDATE_MS); a lock not refreshed for
+ * LOCK_STALE_MS is stale — its sweep was killed or lost its machine — and the next sweep takes it
+ * over and resumes the trial from its checkpoint. manifest.json is rewritten under its own lock, so
+ * two sweeps never interleave read-modify-write cycles.
+ */
+export const LOCK_STALE_MS = 10_000;
+const LOCK_UPDATE_MS = 2_500;
+/** How often a sweep waiting for trials held by another sweep looks again. */
+const LOCK_POLL_MS = 1_000;
+
+/** A trial stopped for going `iterationTimeout` seconds without finishing an iteration. */
+export class IterationTimeoutError extends Error {
+  override name = 'IterationTimeoutError';
+}
+
+type Release = () => Promise<void>;
 
 /** Runs a prepared sweep. Injected: the results store, the progress reporter and the clock. */
 @injectable()
@@ -200,8 +258,25 @@ export class SweepRunner {
     @inject(Symbol.for('policy-arena.Clock')) private readonly clock: Clock,
   ) {}
 
-  /** Rewrites manifest.json from the config and every trial's trial.json (all shards). */
-  writeManifest(prepared: PreparedSweep): void {
+  /** Rewrites manifest.json from the config and every trial's trial.json (all shards), under its lock. */
+  async writeManifest(prepared: PreparedSweep): Promise<void> {
+    makeDirectories(prepared.outDir);
+    const release = await lockfile.lock(prepared.outDir, {
+      realpath: false,
+      lockfilePath: path.join(prepared.outDir, '.manifest.lock'),
+      stale: LOCK_STALE_MS,
+      update: LOCK_UPDATE_MS,
+      retries: { retries: 200, minTimeout: 20, maxTimeout: 250 },
+    });
+    try {
+      removeTempFiles(prepared.outDir);
+      this.store.writeManifest(this.composeManifest(prepared));
+    } finally {
+      await release();
+    }
+  }
+
+  private composeManifest(prepared: PreparedSweep): Manifest {
     const { loaded } = prepared;
     const previous = this.store.readManifest();
     const current = new Set(prepared.trials.map((t) => t.id));
@@ -215,7 +290,7 @@ export class SweepRunner {
         trials.push(state ? manifestTrial(state.spec, state) : t);
       }
     }
-    const manifest: Manifest = {
+    return {
       version: 1,
       name: loaded.config.name ?? path.basename(loaded.file).replace(/\.jsonc?$/i, ''),
       configFile: loaded.file,
@@ -240,43 +315,102 @@ export class SweepRunner {
       updatedAt: this.clock.isoDate(),
       trials,
     };
-    this.store.writeManifest(manifest);
   }
 
   private setState(spec: TrialSpec, patch: Partial<TrialState>): void {
     const old = this.store.readState(spec.id);
     const records = this.store.readRecords(spec.id);
+    const { error: _error, failure: _failure, ...kept } = old ?? ({} as Partial<TrialState>);
     this.store.writeState({
+      status: 'pending',
+      starts: [],
+      ...kept,
       id: spec.id,
       fingerprint: fingerprint(spec),
       spec,
-      status: 'pending',
-      starts: [],
-      ...old,
       iterationsDone: records.length,
       wallSeconds: records.reduce((s, r) => s + r.seconds, 0),
+      runner: { pid: process.pid, host: os.hostname() },
       ...patch,
       updatedAt: this.clock.isoDate(),
     } as TrialState);
   }
 
+  private isComplete(spec: TrialSpec): boolean {
+    const state = this.store.readState(spec.id);
+    return state?.status === 'done' && this.store.readRecords(spec.id).length === spec.iterations;
+  }
+
+  /** Progress output must never change a trial's outcome: a reporter that throws is reported, not fatal. */
+  private report(call: (r: SweepReporter) => void): void {
+    try {
+      call(this.reporter);
+    } catch (e) {
+      process.emitWarning(`arena: progress reporter failed: ${(e as Error).message ?? e}`);
+    }
+  }
+
+  /** Locks the trial, or undefined when another live sweep holds its lock. */
+  private async tryLock(spec: TrialSpec, onCompromised: (e: Error) => void): Promise<Release | undefined> {
+    const dir = this.store.trialDir(spec.id);
+    makeDirectories(dir);
+    try {
+      return await lockfile.lock(dir, {
+        realpath: false,
+        lockfilePath: path.join(dir, '.lock'),
+        stale: LOCK_STALE_MS,
+        update: LOCK_UPDATE_MS,
+        retries: 0,
+        onCompromised,
+      });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ELOCKED') return undefined;
+      throw e;
+    }
+  }
+
+  private holder(spec: TrialSpec): string {
+    const runner = this.store.readState(spec.id)?.runner;
+    return runner ? `pid ${runner.pid} on ${runner.host}` : 'another process';
+  }
+
   async run(prepared: PreparedSweep, signal?: AbortSignal): Promise<SweepSummary> {
     const { store } = this;
-    const toRun: { spec: TrialSpec; fromIteration: number }[] = [];
+    const pending: TrialSpec[] = [];
     let skipped = 0;
     for (const spec of prepared.selected) {
-      const state = store.readState(spec.id);
-      if (state?.status === 'done' && store.readRecords(spec.id).length === spec.iterations) skipped++;
-      else toRun.push({ spec, fromIteration: store.readCheckpoint(spec.id)?.iteration ?? 0 });
+      if (!this.isComplete(spec)) {
+        pending.push(spec);
+        continue;
+      }
+      skipped++;
+      // Temporary files a killed writer left: removed under the trial's lock (skipped if it is held).
+      const release = await this.tryLock(spec, () => {});
+      if (release) {
+        removeTempFiles(store.trialDir(spec.id));
+        await release();
+      }
     }
-    makeDirectories(prepared.outDir);
-    this.writeManifest(prepared);
+    await this.writeManifest(prepared);
+    const toRun = pending.map((spec) => ({
+      spec,
+      fromIteration: store.readCheckpoint(spec.id)?.iteration ?? 0,
+    }));
     const workers = Math.max(1, Math.min(prepared.workers, toRun.length));
-    this.reporter.start({ total: prepared.selected.length, alreadyDone: skipped, toRun, workers });
+    this.report((r) => r.start({ total: prepared.selected.length, alreadyDone: skipped, toRun, workers }));
     const failed: { id: string; error: string }[] = [];
+    let ran = 0;
+    let doneElsewhere = 0;
     if (toRun.length === 0) {
-      this.reporter.stop();
-      return { total: prepared.selected.length, skipped, ran: 0, failed, outDir: prepared.outDir };
+      this.report((r) => r.stop());
+      return {
+        total: prepared.selected.length,
+        skipped,
+        ran,
+        failed,
+        doneElsewhere,
+        outDir: prepared.outDir,
+      };
     }
 
     const workerData: SweepWorkerData = {
@@ -297,54 +431,189 @@ export class SweepRunner {
     });
     const abort = () => void pool.destroy();
     signal?.addEventListener('abort', abort);
-    try {
-      await Promise.all(
-        toRun.map(async ({ spec }) => {
-          const { port1, port2 } = new MessageChannel();
-          let started = false;
-          let finished = false;
-          const markStarted = (fromIteration: number) => {
-            started = true;
-            this.setState(spec, {
-              status: 'running',
-              starts: [...(store.readState(spec.id)?.starts ?? []), fromIteration],
-            });
-            this.writeManifest(prepared);
-            this.reporter.trialStarted(spec, fromIteration);
-          };
-          port1.on('message', (m: WorkerMessage) => {
-            if (finished) return;
-            if (m.type === 'started') markStarted(m.fromIteration);
-            else this.reporter.iteration(spec, m);
-          });
-          try {
-            const outcome = await pool.run({ spec, port: port2 }, { transferList: [port2] });
-            if (!started) markStarted(outcome.fromIteration);
-            finished = true;
-            this.setState(spec, { status: 'done' });
-            this.reporter.trialFinished(spec, {
-              status: 'done',
-              ...(outcome.last ? { last: outcome.last } : {}),
-            });
-          } catch (e) {
-            finished = true;
-            if (signal?.aborted) return;
-            const error = (e as Error).message ?? String(e);
-            failed.push({ id: spec.id, error });
-            this.setState(spec, { status: 'failed', error });
-            this.reporter.trialFinished(spec, { status: 'failed', error });
-          } finally {
-            port1.close();
+
+    const waitingNoted = new Set<string>();
+    /** The next trial this process may run, locked; 'wait' while the rest are held elsewhere. */
+    const claimNext = async (): Promise<
+      { spec: TrialSpec; release: Release; lost: AbortController } | 'wait' | 'empty'
+    > => {
+      const heldElsewhere: TrialSpec[] = [];
+      try {
+        for (let spec = pending.shift(); spec; spec = pending.shift()) {
+          const lost = new AbortController();
+          const release = await this.tryLock(spec, (e) => lost.abort(e));
+          if (!release) {
+            heldElsewhere.push(spec);
+            if (!waitingNoted.has(spec.id)) {
+              waitingNoted.add(spec.id);
+              this.report((r) =>
+                r.note(
+                  `wait   ${spec.id}: being run by another sweep (${this.holder(spec)}); this sweep takes it over if that one stops for ${LOCK_STALE_MS / 1000} s`,
+                ),
+              );
+            }
+            continue;
           }
-          this.writeManifest(prepared);
-        }),
-      );
+          removeTempFiles(store.trialDir(spec.id));
+          if (this.isComplete(spec)) {
+            // Finished by another sweep after this one listed it.
+            await release();
+            doneElsewhere++;
+            this.report((r) =>
+              r.trialFinished(spec, { status: 'done', by: `another sweep (${this.holder(spec)})` }),
+            );
+            continue;
+          }
+          if (prepared.legacy.has(spec.id)) this.adoptLegacy(spec);
+          // Claimed: say who runs it, for a sweep that finds the lock taken.
+          this.setState(spec, { status: 'running' });
+          return { spec, release, lost };
+        }
+      } finally {
+        pending.push(...heldElsewhere);
+      }
+      return heldElsewhere.length > 0 ? 'wait' : 'empty';
+    };
+
+    const runClaimed = async (spec: TrialSpec, release: Release, lost: AbortController): Promise<void> => {
+      const { port1, port2 } = new MessageChannel();
+      let started = false;
+      let finished = false;
+      let current = store.readCheckpoint(spec.id)?.iteration ?? 0;
+      const stop = new AbortController();
+      let timedOut = false;
+      const timeoutMs = prepared.iterationTimeout * 1000;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const armTimer = () => {
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => {
+          timedOut = true;
+          stop.abort();
+        }, timeoutMs);
+      };
+      const onLost = () => stop.abort();
+      lost.signal.addEventListener('abort', onLost);
+      const markStarted = async (fromIteration: number) => {
+        started = true;
+        current = fromIteration;
+        this.setState(spec, {
+          status: 'running',
+          starts: [...(store.readState(spec.id)?.starts ?? []), fromIteration],
+        });
+        this.report((r) => r.trialStarted(spec, fromIteration));
+        await this.writeManifest(prepared);
+      };
+      port1.on('message', (m: WorkerMessage) => {
+        if (finished) return;
+        armTimer();
+        if (m.type === 'started') {
+          markStarted(m.fromIteration).catch((e: unknown) =>
+            process.emitWarning(`arena: could not record the start of ${spec.id}: ${(e as Error).message}`),
+          );
+        } else {
+          current = m.iteration + 1;
+          this.report((r) => r.iteration(spec, m));
+        }
+      });
+      let failure: TrialFailure | undefined;
+      let outcome: TrialOutcome | undefined;
+      try {
+        armTimer();
+        ran++;
+        outcome = await pool.run({ spec, port: port2 }, { transferList: [port2], signal: stop.signal });
+        failure = outcome.failure;
+      } catch (e) {
+        if (signal?.aborted) {
+          await release().catch(() => {});
+          return;
+        }
+        failure = timedOut
+          ? {
+              type: 'IterationTimeoutError',
+              message: `iteration ${current + 1} of ${spec.iterations} did not finish within ${prepared.iterationTimeout} s (iterationTimeout); its worker thread was terminated`,
+              iteration: current,
+            }
+          : lost.signal.aborted
+            ? {
+                type: 'LockLostError',
+                message: `another sweep took over this trial's lock (this process did not refresh it for ${LOCK_STALE_MS / 1000} s); that sweep continues it`,
+                iteration: current,
+              }
+            : {
+                type: (e as Error).name ?? 'Error',
+                message: (e as Error).message ?? String(e),
+                ...((e as Error).stack ? { stack: (e as Error).stack! } : {}),
+                iteration: current,
+              };
+      } finally {
+        finished = true;
+        if (timer) clearTimeout(timer);
+        lost.signal.removeEventListener('abort', onLost);
+        port1.close();
+      }
+      try {
+        if (lost.signal.aborted) {
+          // The trial's files now belong to the sweep that took the lock: write nothing there.
+          failed.push({ id: spec.id, error: failure?.message ?? 'lock lost' });
+          this.report((r) =>
+            r.trialFinished(spec, { status: 'failed', error: failure?.message ?? 'lock lost' }),
+          );
+          return;
+        }
+        if (!started) await markStarted(outcome?.fromIteration ?? current);
+        if (failure) {
+          const where = failure.iteration !== undefined ? ` (iteration ${failure.iteration + 1})` : '';
+          const error = `${failure.type}: ${failure.message}${where}`;
+          failed.push({ id: spec.id, error });
+          this.setState(spec, { status: 'failed', error: failure.message, failure });
+          this.report((r) => r.trialFinished(spec, { status: 'failed', error }));
+        } else {
+          this.setState(spec, { status: 'done' });
+          this.report((r) =>
+            r.trialFinished(spec, { status: 'done', ...(outcome?.last ? { last: outcome.last } : {}) }),
+          );
+        }
+        await this.writeManifest(prepared);
+      } finally {
+        await release().catch(() => {});
+      }
+    };
+
+    const lane = async (): Promise<void> => {
+      while (!signal?.aborted) {
+        const claim = await claimNext();
+        if (claim === 'empty') return;
+        if (claim === 'wait') {
+          await sleep(LOCK_POLL_MS, undefined, signal ? { signal } : {}).catch(() => {});
+          continue;
+        }
+        await runClaimed(claim.spec, claim.release, claim.lost);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: workers }, lane));
     } finally {
       signal?.removeEventListener('abort', abort);
-      this.reporter.stop();
+      this.report((r) => r.stop());
       await pool.destroy();
     }
-    return { total: prepared.selected.length, skipped, ran: toRun.length, failed, outDir: prepared.outDir };
+    return { total: prepared.selected.length, skipped, ran, failed, doneElsewhere, outDir: prepared.outDir };
+  }
+
+  /** Gives a legacy trial's files the current fingerprint (the prepare step checked its version). */
+  private adoptLegacy(spec: TrialSpec): void {
+    const print = fingerprint(spec);
+    const state = this.store.readState(spec.id);
+    if (state) this.store.writeState({ ...state, spec, fingerprint: print });
+    const checkpoint = this.store.readCheckpoint(spec.id);
+    if (checkpoint) {
+      this.store.writeCheckpoint(spec.id, print, {
+        iteration: checkpoint.iteration,
+        envSteps: checkpoint.envSteps,
+        params: Float64Array.from(checkpoint.params),
+        optimizerState: checkpoint.optimizerState,
+      });
+    }
   }
 }
 

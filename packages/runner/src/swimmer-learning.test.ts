@@ -24,7 +24,7 @@ async function scores(envId: string): Promise<number[]> {
     stepsPerIteration: STEPS,
   });
   expect(records).toHaveLength(ITERATIONS);
-  return records.map((r) => r.perStepReward);
+  return records.map((r) => r.perStepReward!);
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

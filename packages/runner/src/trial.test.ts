@@ -19,7 +19,7 @@ describe('TRPO single path on cartpole-v1 (linear policy, 6 parameters)', () => 
       });
       expect(records).toHaveLength(50);
       expect(records[0]!.perStepReward).toBeLessThan(3); // it starts far from solved
-      const best = Math.max(...records.map((r) => r.perStepReward));
+      const best = Math.max(...records.map((r) => r.perStepReward!));
       expect(best).toBeGreaterThanOrEqual(9.5);
       for (const r of records) {
         expect(r['meanKl']).toBeLessThanOrEqual(0.01 * 1.01);

@@ -21,18 +21,24 @@ import type { EnvRegistry } from '@policy-arena/envs';
 import { DEFAULT_POLICY_ARCHITECTURE, POLICY_ARCHITECTURES } from './presets.js';
 import type { PolicyArchitecture } from './presets.js';
 
-/** One line of a trial's metrics JSONL. Every algorithm reports these; extras follow. */
+/**
+ * One line of a trial's metrics JSONL. Every algorithm reports these; extras follow.
+ *
+ * `meanReturn`, `perStepReward` and `meanEpisodeLength` are absent from an iteration that completed
+ * no episode (`episodes` 0: a plugin that steps envs itself through `makeEnv` + `recordSteps`), so
+ * no made-up score can enter a curve or a final table.
+ */
 export interface IterationRecord {
   readonly iteration: number;
   /** Env steps so far in the trial (the x-axis for sample efficiency). */
   readonly envSteps: number;
   readonly episodes: number;
   /** Mean undiscounted return of the episodes completed this iteration. */
-  readonly meanReturn: number;
+  readonly meanReturn?: number;
   /** meanReturn ÷ horizon: Figure 4's per-time-step score (an early fall scores low). */
-  readonly perStepReward: number;
-  readonly meanEpisodeLength: number;
-  readonly [extra: string]: number;
+  readonly perStepReward?: number;
+  readonly meanEpisodeLength?: number;
+  readonly [extra: string]: number | undefined;
   /**
    * Wall-clock seconds of this iteration. Beside it, `cpuSeconds`: CPU seconds of the iteration, the
    * trial's thread plus its sampling threads (Linux only; absent where a thread's CPU time cannot be
@@ -44,10 +50,60 @@ export interface IterationRecord {
 /** The fields that differ between identical runs: timing. */
 export const TIMING_FIELDS: readonly string[] = ['seconds', 'cpuSeconds'];
 
+/** Names the runner writes into every record; a plugin's extras must not reuse them. */
+export const SHARED_METRICS: readonly string[] = [
+  'iteration',
+  'envSteps',
+  'episodes',
+  'meanReturn',
+  'perStepReward',
+  'meanEpisodeLength',
+  ...TIMING_FIELDS,
+];
+
 /** A record without its timing fields, for comparing runs. */
 export function withoutTiming(record: IterationRecord): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(record)) if (!TIMING_FIELDS.includes(k)) out[k] = v as number;
+  return out;
+}
+
+/** A plugin's iteration broke the plugin contract (what `iterate()` returned, typically). */
+export class PluginContractError extends Error {
+  override name = 'PluginContractError';
+}
+
+/**
+ * What `iterate()` returned, checked every iteration: nothing, or a plain object of finite numbers
+ * whose names are not the runner's. Without this a plugin reporting `perStepReward` would overwrite
+ * the runner's score (and be ranked by it), and a returned typed array would add keys "0", "1", ….
+ */
+export function checkedExtras(plugin: string, iteration: number, value: unknown): Record<string, number> {
+  const where = `plugin "${plugin}", iteration ${iteration}: iterate() must resolve to nothing or a plain object of finite numbers`;
+  if (value === undefined || value === null) return {};
+  const proto = typeof value === 'object' ? (Object.getPrototypeOf(value) as unknown) : undefined;
+  if (typeof value !== 'object' || Array.isArray(value) || (proto !== Object.prototype && proto !== null)) {
+    const got = Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'object'
+        ? `a ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'non-plain object'}`
+        : `${typeof value} ${String(value)}`;
+    throw new PluginContractError(`${where}, got ${got}`);
+  }
+  const out: Record<string, number> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (SHARED_METRICS.includes(key)) {
+      throw new PluginContractError(
+        `${where}: "${key}" is a name the runner records itself (reserved: ${SHARED_METRICS.join(', ')}); rename the metric`,
+      );
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new PluginContractError(
+        `${where}: "${key}" is ${typeof v === 'number' ? String(v) : typeof v === 'object' ? (JSON.stringify(v) ?? typeof v) : `${typeof v} ${JSON.stringify(v)}`}`,
+      );
+    }
+    out[key] = v;
+  }
   return out;
 }
 
@@ -235,17 +291,19 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
         },
         makeEnv: async () => registry.make(envId),
       };
-      const extras = await optimizer.iterate(ctx);
+      const extras = checkedExtras(plugin.name, iteration, await optimizer.iterate(ctx));
       totalSteps += steps;
       const meanReturn = mean(returns);
       const cpuSeconds = (threadCpuSeconds() ?? NaN) + pool.workerCpuSeconds - cpuStarted;
+      const scores =
+        returns.length > 0
+          ? { meanReturn, perStepReward: meanReturn / spec.maxEpisodeSteps, meanEpisodeLength: mean(lengths) }
+          : {};
       const record: IterationRecord = {
         iteration,
         envSteps: totalSteps,
         episodes: returns.length,
-        meanReturn,
-        perStepReward: meanReturn / spec.maxEpisodeSteps,
-        meanEpisodeLength: mean(lengths),
+        ...scores,
         ...extras,
         seconds: (now() - started) / 1000,
         ...(Number.isFinite(cpuSeconds) ? { cpuSeconds } : {}),

@@ -6,10 +6,15 @@
  * number, boolean or short word, or the id would exceed 120 characters, the grid part becomes an
  * 8-hex hash of the grid point: `trpo-single-path__cartpole-v1__grid-1a2b3c4d__seed1`.
  *
- * The spec of a trial holds everything its results depend on; its fingerprint (a hash of the
- * spec) guards resumes against a changed config.
+ * The spec of a trial holds everything its results depend on — the plugin's package, version and
+ * config-schema hash among them — and its fingerprint (a hash of the spec) guards resumes against a
+ * changed config or an upgraded plugin: a trial is never half one version, half another.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { builtinPlugins } from '@policy-arena/algorithms';
+import type { AlgorithmPlugin } from '@policy-arena/core';
 import type { BackendName, Json, PresetName } from '@policy-arena/core';
 import { budgetFor } from './presets.js';
 import { ConfigError, applyDefaults, issuesFromAjv, makeAjv } from './sweep-config.js';
@@ -32,6 +37,45 @@ export interface TrialSpec {
   readonly iterations: number;
   readonly stepsPerIteration: number;
   readonly backend: BackendName;
+  /** Which code the trial runs: part of the fingerprint, so a resume after an upgrade is refused. */
+  readonly plugin: PluginIdentity;
+}
+
+/** The plugin's package and version (or its module's content hash) and its config schema's hash. */
+export interface PluginIdentity {
+  /** npm package name; for a module outside any package, its file URL. */
+  readonly package: string;
+  /** The package version; for a module outside any package, `sha256:` + its content hash. */
+  readonly version: string;
+  readonly schemaHash: string;
+}
+
+let algorithmsPackage: { name: string; version: string } | undefined;
+
+function builtinPackage(): { name: string; version: string } {
+  algorithmsPackage ??= JSON.parse(
+    fs.readFileSync(fileURLToPath(import.meta.resolve('@policy-arena/algorithms/package.json')), 'utf8'),
+  ) as { name: string; version: string };
+  return algorithmsPackage;
+}
+
+/** The identity of a plugin of a loaded sweep config: built-in, third-party package or module file. */
+export function pluginIdentity(loaded: LoadedSweepConfig, plugin: AlgorithmPlugin): PluginIdentity {
+  const schemaHash = shortHash(canonicalJson(plugin.configSchema), 16);
+  const source = loaded.thirdParty.find((l) => l.plugin === plugin)?.source;
+  if (source?.packageName && source.packageVersion) {
+    return { package: source.packageName, version: source.packageVersion, schemaHash };
+  }
+  if (source) {
+    const code = fs.readFileSync(fileURLToPath(source.url));
+    return { package: source.url, version: `sha256:${shortHash(code.toString('latin1'), 16)}`, schemaHash };
+  }
+  if (builtinPlugins.includes(plugin)) {
+    const pkg = builtinPackage();
+    return { package: pkg.name, version: pkg.version, schemaHash };
+  }
+  // A plugin object handed to the runner in-process (tests, embedders): only its schema is known.
+  return { package: '(in-process)', version: '(unversioned)', schemaHash };
 }
 
 /** JSON with object keys sorted, so equal values give equal text. */
@@ -105,6 +149,7 @@ export function expandTrials(loaded: LoadedSweepConfig): TrialSpec[] {
     if (!plugin) throw new Error(`unknown plugin ${entry.name} after validation`);
     const validate = ajv.compile(JSON.parse(JSON.stringify(plugin.configSchema)) as object);
     const label = entry.label ?? entry.name;
+    const identity = pluginIdentity(loaded, plugin);
     for (const grid of gridPoints(entry.grid)) {
       for (const task of config.tasks) {
         const merged = applyDefaults(plugin.configSchema, {
@@ -137,6 +182,7 @@ export function expandTrials(loaded: LoadedSweepConfig): TrialSpec[] {
             iterations: override.iterations ?? base.iterations,
             stepsPerIteration: override.stepsPerIteration ?? base.stepsPerIteration,
             backend,
+            plugin: identity,
           });
         }
       }
