@@ -566,3 +566,29 @@ describe.skipIf(!canMount)('a sweep on a disk that fills up (tmpfs)', () => {
     ).toEqual([]);
   });
 });
+
+describe('results recorded before fingerprints covered the plugin', () => {
+  // results/figure4/cartpole was written by policy-arena 0.1.0, whose trial specs had no `plugin`.
+  const committed = path.join(root, 'results/figure4/cartpole');
+  const config = path.join(root, 'docs/sweeps/cartpole.jsonc');
+
+  it('are adopted when the manifest records the current plugin package version', () => {
+    const out = path.join(tmp, 'legacy-same');
+    fs.cpSync(committed, out, { recursive: true });
+    const r = arena('sweep', config, '--out', out, '--progress-interval', '0');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/40 trials \(40 already done, 0 run\)/);
+  });
+
+  it('are refused when it records another version', () => {
+    const out = path.join(tmp, 'legacy-other');
+    fs.cpSync(committed, out, { recursive: true });
+    const file = path.join(out, 'manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { packages: Record<string, string> };
+    manifest.packages['@policy-arena/algorithms'] = '0.0.1';
+    fs.writeFileSync(file, JSON.stringify(manifest));
+    const r = arena('sweep', config, '--out', out, '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/holds trial \S+ run with a different spec \(plugin changed\)/);
+  });
+});

@@ -105,7 +105,10 @@ export async function prepareSweep(configFile: string, options: SweepOptions): P
   const store = new ResultsStore(outDir);
   const recordedVersions = store.readManifest()?.packages ?? {};
   const legacy = new Set<string>();
-  for (const spec of selected) {
+  const mine = new Set(selected.map((t) => t.id));
+  // Legacy results are looked for in every shard's trials: the first sweep with this version adopts
+  // them all, before its manifest (whose package versions are the evidence) is rewritten.
+  for (const spec of trials) {
     const print = fingerprint(spec);
     const state = store.readState(spec.id);
     const checkpoint = store.readCheckpoint(spec.id);
@@ -119,6 +122,7 @@ export async function prepareSweep(configFile: string, options: SweepOptions): P
       legacy.add(spec.id);
       continue;
     }
+    if (!mine.has(spec.id)) continue; // another shard's problem
     const other = state && state.fingerprint !== print ? state.spec : undefined;
     const changed = other
       ? Object.keys({ ...other, ...spec }).filter(
@@ -391,6 +395,16 @@ export class SweepRunner {
         await release();
       }
     }
+    for (const spec of prepared.trials) {
+      if (!prepared.legacy.has(spec.id)) continue;
+      const release = await this.tryLock(spec, () => {});
+      if (!release) continue; // being run: the sweep holding it adopts it
+      try {
+        this.adoptLegacy(spec);
+      } finally {
+        await release();
+      }
+    }
     await this.writeManifest(prepared);
     const toRun = pending.map((spec) => ({
       spec,
@@ -464,7 +478,6 @@ export class SweepRunner {
             );
             continue;
           }
-          if (prepared.legacy.has(spec.id)) this.adoptLegacy(spec);
           // Claimed: say who runs it, for a sweep that finds the lock taken.
           this.setState(spec, { status: 'running' });
           return { spec, release, lost };
@@ -604,9 +617,9 @@ export class SweepRunner {
   private adoptLegacy(spec: TrialSpec): void {
     const print = fingerprint(spec);
     const state = this.store.readState(spec.id);
-    if (state) this.store.writeState({ ...state, spec, fingerprint: print });
+    if (state && state.fingerprint !== print) this.store.writeState({ ...state, spec, fingerprint: print });
     const checkpoint = this.store.readCheckpoint(spec.id);
-    if (checkpoint) {
+    if (checkpoint && checkpoint.fingerprint !== print) {
       this.store.writeCheckpoint(spec.id, print, {
         iteration: checkpoint.iteration,
         envSteps: checkpoint.envSteps,
