@@ -3,7 +3,7 @@
  * validated against the plugin's TypeBox schema with errors that name the field.
  */
 import type { AlgorithmPlugin, PresetName } from '@policy-arena/core';
-import { applyDefaults, issuesFromAjv, makeAjv } from './sweep-config.js';
+import { applyDefaults, compileSchema, issuesFromAjv, valueIssues, withoutOverlap } from './sweep-config.js';
 
 export class UsageError extends Error {}
 
@@ -28,6 +28,11 @@ export function resolvePluginConfig(
 ): Record<string, unknown> {
   const schema = plugin.configSchema;
   const known = Object.keys(schema.properties);
+  // Before the unknown-key check, so that "__proto__" gets the reason rather than the key list.
+  const [unsafe] = valueIssues(settings);
+  if (unsafe) {
+    throw new UsageError(`${plugin.name} setting "${unsafe.path.join('.')}": ${unsafe.message}`);
+  }
   for (const key of Object.keys(settings)) {
     if (!known.includes(key)) {
       throw new UsageError(`${plugin.name} has no setting "${key}"; valid: ${known.join(', ')}`);
@@ -42,15 +47,17 @@ export function resolvePluginConfig(
 
 /**
  * Checks a full config against the plugin's schema — with Ajv rather than TypeBox's checker,
- * because third-party plugins may ship plain JSON Schema. Empty when valid.
+ * because third-party plugins may ship plain JSON Schema — plus finite numbers and safe integers
+ * whatever the schema says. Empty when valid.
  */
 export function pluginConfigIssues(
   plugin: AlgorithmPlugin,
   config: Record<string, unknown>,
 ): { field: string; message: string }[] {
-  const validate = makeAjv().compile(JSON.parse(JSON.stringify(plugin.configSchema)) as object);
-  if (validate(config)) return [];
-  return issuesFromAjv(validate.errors ?? []).map((i) => ({
+  const unsafe = valueIssues(config);
+  const validate = compileSchema(plugin.configSchema);
+  const schemaIssues = validate(config) ? [] : issuesFromAjv(validate.errors ?? []);
+  return [...unsafe, ...withoutOverlap(unsafe, schemaIssues)].map((i) => ({
     field: i.path.join('.') || '(config)',
     message: i.message,
   }));

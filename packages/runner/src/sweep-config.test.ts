@@ -93,11 +93,15 @@ describe('finite numbers and safe integers', () => {
 
   it('checks budgets and worker counts too', async () => {
     const issues = await issuesOf(
-      config({ extra: '"budget": { "iterations": 1e400, "stepsPerIteration": 18014398509481984 }' }),
+      config({
+        extra:
+          '"budget": { "iterations": 1e400, "stepsPerIteration": 18014398509481984 }, "samplerWorkers": -1e400',
+      }),
     );
     expect(issues.map(summary).sort()).toEqual([
       expect.stringMatching(/budget\.iterations: expected a finite number, got Infinity/),
       expect.stringMatching(/budget\.stepsPerIteration: expected a safe integer/),
+      expect.stringMatching(/samplerWorkers: expected a finite number, got -Infinity/),
     ]);
   });
 });

@@ -12,7 +12,7 @@
 import crypto from 'node:crypto';
 import type { BackendName, Json, PresetName } from '@policy-arena/core';
 import { budgetFor } from './presets.js';
-import { ConfigError, applyDefaults, issuesFromAjv, makeAjv } from './sweep-config.js';
+import { ConfigError, applyDefaults, compileSchema, issuesFromAjv } from './sweep-config.js';
 import type { ConfigIssue, LoadedSweepConfig } from './sweep-config.js';
 
 export interface TrialSpec {
@@ -99,11 +99,10 @@ export function expandTrials(loaded: LoadedSweepConfig): TrialSpec[] {
   const { config, preset, backend } = loaded;
   const trials: TrialSpec[] = [];
   const issues: ConfigIssue[] = [];
-  const ajv = makeAjv();
   config.algorithms.forEach((entry, index) => {
     const plugin = loaded.plugins.find((p) => p.name === entry.name);
     if (!plugin) throw new Error(`unknown plugin ${entry.name} after validation`);
-    const validate = ajv.compile(JSON.parse(JSON.stringify(plugin.configSchema)) as object);
+    const validate = compileSchema(plugin.configSchema);
     const label = entry.label ?? entry.name;
     for (const grid of gridPoints(entry.grid)) {
       for (const task of config.tasks) {
