@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Json } from '@policy-arena/core';
 import { UsageError } from './config.js';
+import { checkOutputPath } from './paths.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
 import type { TrialSpec } from './trials.js';
 
@@ -68,6 +69,7 @@ export function makeDirectories(dir: string): void {
  * creating and removing a temporary directory (permission bits say nothing for root).
  */
 export function checkWritable(dir: string, flag = '--out'): void {
+  checkOutputPath(dir, flag);
   let probe = path.resolve(dir);
   while (!fs.existsSync(probe)) {
     const parent = path.dirname(probe);
