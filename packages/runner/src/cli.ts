@@ -15,7 +15,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS } from '@policy-arena/core';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
-import { UsageError } from './config.js';
+import { UsageError, checkBackend } from './config.js';
 import { prepareRun, executeRun } from './run-command.js';
 import { PRESETS } from './presets.js';
 import { ConfigError, composeSweepSchema } from './sweep-config.js';
@@ -110,6 +110,7 @@ program
       ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
       ...(shard ? { shard } : {}),
     });
+    await checkBackend('"backend":', prepared.loaded.backend);
     const reporter = raw['quiet']
       ? silentSweepReporter
       : process.stderr.isTTY

@@ -2,10 +2,25 @@
  * Plugin configs: defaults from the schema, then preset overrides, then the user's settings,
  * validated against the plugin's TypeBox schema with errors that name the field.
  */
-import type { AlgorithmPlugin, PresetName } from '@policy-arena/core';
+import { BackendUnavailableError, loadBackend } from '@policy-arena/core';
+import type { AlgorithmPlugin, BackendName, PresetName } from '@policy-arena/core';
 import { applyDefaults, compileSchema, issuesFromAjv, valueIssues, withoutOverlap } from './sweep-config.js';
 
 export class UsageError extends Error {}
+
+/**
+ * Loads the backend's packages now, so that a missing optional one (tfjs-node) is an input error
+ * before anything is written rather than a crash in the first trial.
+ */
+export async function checkBackend(name: string, backend: BackendName): Promise<void> {
+  try {
+    await loadBackend(backend);
+  } catch (e) {
+    if (e instanceof BackendUnavailableError)
+      throw new UsageError(`${name} ${backend} cannot load: ${e.message}`);
+    throw e;
+  }
+}
 
 /** Parses `key=value` (value as JSON when it parses, else a string). */
 export function parseSetting(text: string): [string, unknown] {
