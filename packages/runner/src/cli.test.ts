@@ -313,6 +313,12 @@ describe('arena sweep: input problems give exit code 2 and write nothing', () =>
       /^arena: --sampler-workers must be at most \d+ \(4 × the \d+ CPUs\), got 1000$/m,
     ],
     [
+      'a --shard beyond 2^53 (it would select no trials and still write a manifest)',
+      () => sweepConfig({}),
+      ['--shard', '99999999999999999999/99999999999999999999'],
+      /^arena: --shard: i and n must be safe integers, got "99999999999999999999\/99999999999999999999"$/m,
+    ],
+    [
       'a --workers value beyond 2^53',
       () => sweepConfig({}),
       ['--workers', '9007199254740993'],
@@ -384,6 +390,14 @@ describe('arena report', () => {
     );
     expect(r.stdout).toBe('');
     expect(fs.readFileSync(file, 'utf8')).toBe('mine');
+  });
+
+  it('rejects a --seed beyond 2^53', () => {
+    const out = path.join(tmp, 'report-seed');
+    const r = arena('report', sweepDir, '--out', out, '--seed', '99999999999999999999');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^arena: --seed must be a safe integer, got "99999999999999999999"\n$/);
+    expect(fs.existsSync(out)).toBe(false);
   });
 
   it('still writes a report to a new directory', () => {

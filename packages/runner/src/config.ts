@@ -2,11 +2,27 @@
  * Plugin configs: defaults from the schema, then preset overrides, then the user's settings,
  * validated against the plugin's TypeBox schema with errors that name the field.
  */
+import os from 'node:os';
 import { BackendUnavailableError, loadBackend } from '@policy-arena/core';
 import type { AlgorithmPlugin, BackendName, PresetName } from '@policy-arena/core';
 import { applyDefaults, compileSchema, issuesFromAjv, valueIssues, withoutOverlap } from './sweep-config.js';
 
 export class UsageError extends Error {}
+
+/** Threads per CPU past which more threads only cost memory: sampling and training are CPU-bound. */
+export const THREADS_PER_CPU = 4;
+
+/**
+ * Refuses a thread count above THREADS_PER_CPU × the CPU count: each thread loads tfjs and the
+ * simulators, so a typo such as 1000 would exhaust memory rather than speed anything up.
+ */
+export function checkThreadCount(name: string, n: number): void {
+  const cpus = os.availableParallelism();
+  const max = THREADS_PER_CPU * cpus;
+  if (n > max) {
+    throw new UsageError(`${name} must be at most ${max} (${THREADS_PER_CPU} × the ${cpus} CPUs), got ${n}`);
+  }
+}
 
 /**
  * Loads the backend's packages now, so that a missing optional one (tfjs-node) is an input error

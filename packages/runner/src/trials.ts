@@ -167,6 +167,10 @@ export function parseShard(text: string): Shard | string {
   if (!m) return `--shard must look like i/n (e.g. 1/4), got "${text}"`;
   const index = Number(m[1]);
   const count = Number(m[2]);
+  // Beyond 2^53 − 1 the digits typed are not the numbers used.
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count)) {
+    return `--shard: i and n must be safe integers, got "${text}"`;
+  }
   if (count < 1) return `--shard: n must be ≥ 1, got ${count}`;
   if (index < 1 || index > count) return `--shard: i must be between 1 and ${count}, got ${index}`;
   return { index, count };
