@@ -192,6 +192,13 @@ program
     }
   });
 
+// A reader that closed the pipe (`arena schema | head -1`) wants no more output: that is not an
+// error, and Node would otherwise crash on the unhandled EPIPE.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 function fail(message: string): never {
   process.stderr.write(`arena: ${message.split('\n')[0]}\n`);
   process.exit(2);
