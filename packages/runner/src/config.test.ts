@@ -97,6 +97,14 @@ describe('resolvePluginConfig with --set values', () => {
     );
   });
 
+  it('rejects a 60 000-deep --set value (JSON.stringify of run.json would overflow the stack)', () => {
+    const deep = '['.repeat(60_000) + ']'.repeat(60_000);
+    const settings = Object.fromEntries([parseSetting(`baseline=${deep}`)]);
+    expect(usageMessage(() => resolvePluginConfig(trpo, 'quick', 'cartpole-v1', settings))).toBe(
+      'trpo-single-path setting "baseline": expected at most 64 levels of nesting, got more',
+    );
+  });
+
   it('rejects __proto__ as a setting name with the reason', () => {
     const settings = Object.fromEntries([parseSetting('__proto__={"stepSize":5}')]);
     expect(usageMessage(() => resolvePluginConfig(trpo, 'quick', 'cartpole-v1', settings))).toMatch(

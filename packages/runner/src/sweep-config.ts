@@ -557,7 +557,8 @@ export function valueIssues(value: unknown, at: JsonPath = []): ConfigIssue[] {
       issues.push({ path: p, message: nonFiniteMessage(node) });
     } else if (typeof node === 'object' && node !== null) {
       if (p.length - at.length >= MAX_CONFIG_DEPTH) {
-        issues.push({ path: p, message: tooDeepMessage() });
+        // Named by its outermost key: the full path would be 64 segments long.
+        issues.push({ path: p.slice(0, at.length + 1), message: tooDeepMessage() });
         continue;
       }
       const entries: [string | number, unknown][] = Array.isArray(node)
