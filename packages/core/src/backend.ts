@@ -33,14 +33,14 @@ async function loadTensorflow(): Promise<void> {
 }
 
 /**
- * Selects and initializes a backend (idempotent). Call once before building policies; worker
- * threads call it again in their own realm.
+ * Imports a backend's packages without selecting it; throws BackendUnavailableError when they
+ * cannot load. Lets a command check an optional backend before it writes anything, while its
+ * trials select the backend later, in their own threads.
  */
-export async function initBackend(name: BackendName = 'wasm'): Promise<BackendName> {
+export async function loadBackend(name: BackendName): Promise<void> {
   if (!BACKENDS.includes(name)) {
     throw new RangeError(`unknown backend "${String(name)}"; valid: ${BACKENDS.join(', ')}`);
   }
-  if (active === name && tf.getBackend() === name) return name;
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // In Node the .wasm files must be located explicitly: the package's dist folder, with a trailing separator.
@@ -51,6 +51,15 @@ export async function initBackend(name: BackendName = 'wasm'): Promise<BackendNa
   } else {
     await loadTensorflow();
   }
+}
+
+/**
+ * Selects and initializes a backend (idempotent). Call once before building policies; worker
+ * threads call it again in their own realm.
+ */
+export async function initBackend(name: BackendName = 'wasm'): Promise<BackendName> {
+  if (active === name && tf.getBackend() === name) return name;
+  await loadBackend(name);
   const ok = await tf.setBackend(name);
   if (!ok) throw new BackendUnavailableError(`backend '${name}' failed to initialize`);
   await tf.ready();

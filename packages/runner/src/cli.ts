@@ -15,7 +15,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS } from '@policy-arena/core';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
-import { UsageError } from './config.js';
+import { UsageError, checkBackend, checkThreadCount } from './config.js';
 import { StoreWriteError } from './store.js';
 import { prepareRun, executeRun } from './run-command.js';
 import { PRESETS } from './presets.js';
@@ -54,13 +54,18 @@ program
     await executeRun(run);
   });
 
-function positiveInteger(flag: string, text: string | undefined): number | undefined {
+function nonNegativeInteger(flag: string, text: string | undefined, min = 0): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) {
-    throw new UsageError(`${flag} must be an integer ≥ 1, got "${text}"`);
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min) {
+    throw new UsageError(`${flag} must be an integer ≥ ${min}, got "${text}"`);
   }
+  // Beyond 2^53 − 1 the digits typed are not the number used.
+  if (!Number.isSafeInteger(Number(text)))
+    throw new UsageError(`${flag} must be a safe integer, got "${text}"`);
   return Number(text);
 }
+
+const positiveInteger = (flag: string, text: string | undefined) => nonNegativeInteger(flag, text, 1);
 
 program
   .command('sweep')
@@ -87,10 +92,10 @@ program
   .option('--quiet', 'no progress output')
   .action(async (configFile: string, raw: Record<string, string | boolean | undefined>) => {
     const workers = positiveInteger('--workers', raw['workers'] as string | undefined);
-    const samplerText = raw['samplerWorkers'] as string | undefined;
-    if (samplerText !== undefined && !/^\d+$/.test(samplerText.trim())) {
-      throw new UsageError(`--sampler-workers must be an integer ≥ 0, got "${samplerText}"`);
-    }
+    const samplerWorkers = nonNegativeInteger(
+      '--sampler-workers',
+      raw['samplerWorkers'] as string | undefined,
+    );
     const checkpointEvery = positiveInteger(
       '--checkpoint-every',
       raw['checkpointEvery'] as string | undefined,
@@ -121,11 +126,19 @@ program
       taskIds: defaultEnvRegistry.ids(),
       ...(raw['out'] !== undefined ? { out: raw['out'] as string } : {}),
       ...(workers !== undefined ? { workers } : {}),
-      ...(samplerText !== undefined ? { samplerWorkers: Number(samplerText) } : {}),
+      ...(samplerWorkers !== undefined ? { samplerWorkers } : {}),
       ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
       ...(iterationTimeout !== undefined ? { iterationTimeout } : {}),
       ...(shard ? { shard } : {}),
     });
+    checkThreadCount(workers !== undefined ? '--workers' : '"workers"', prepared.workers);
+    if (prepared.samplerWorkers !== undefined) {
+      checkThreadCount(
+        samplerWorkers !== undefined ? '--sampler-workers' : '"samplerWorkers"',
+        prepared.samplerWorkers,
+      );
+    }
+    await checkBackend('"backend":', prepared.loaded.backend);
     const reporter = raw['quiet']
       ? silentSweepReporter
       : process.stderr.isTTY
@@ -161,12 +174,11 @@ program
   .option('--seed <n>', 'seed of the bootstrap (the report is deterministic for a seed)', '0')
   .action(async (dir: string, raw: Record<string, string | undefined>) => {
     const reps = positiveInteger('--bootstrap', raw['bootstrap'])!;
-    if (!/^\d+$/.test(raw['seed'] ?? ''))
-      throw new UsageError(`--seed must be an integer ≥ 0, got "${raw['seed']}"`);
+    const seed = nonNegativeInteger('--seed', raw['seed'])!;
     const { files, summary } = await writeReport({
       dir,
       reps,
-      seed: Number(raw['seed']),
+      seed,
       ...(raw['out'] !== undefined ? { out: raw['out'] } : {}),
     });
     process.stdout.write(
@@ -195,6 +207,13 @@ program
       process.stdout.write(`  ${id.padEnd(20)} ${defaultEnvRegistry.get(id).description}\n`);
     }
   });
+
+// A reader that closed the pipe (`arena schema | head -1`) wants no more output: that is not an
+// error, and Node would otherwise crash on the unhandled EPIPE.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 function fail(message: string): never {
   process.stderr.write(`arena: ${message.split('\n')[0]}\n`);

@@ -23,7 +23,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { UsageError } from './config.js';
 import { bootstrap, iqm, mean, reportRng, std, stratifiedBootstrap } from './stats.js';
 import type { Interval } from './stats.js';
-import { MANIFEST_FILE, ResultsStore, makeDirectories, writeFileAtomic } from './store.js';
+import { MANIFEST_FILE, ResultsStore, checkWritable, makeDirectories, writeFileAtomic } from './store.js';
 import type { Manifest, ManifestTrial, TrialFailure } from './store.js';
 import type { IterationRecord } from './trial.js';
 
@@ -507,6 +507,9 @@ export async function writeReport(
 ): Promise<{ files: ReportFiles; summary: ReportSummary }> {
   const dir = path.resolve(options.dir);
   const { manifest, data } = loadSweep(dir);
+  const out = path.resolve(options.out ?? path.join(dir, 'report'));
+  // Before the bootstrap and the figure, so that an unusable --out costs no time and writes nothing.
+  checkWritable(options.out ?? out, options.out !== undefined ? '--out' : 'the report directory');
   const reps = options.reps ?? 2000;
   const seed = options.seed ?? 0;
   const stats = computeSummary(manifest, data, reps, seed);
@@ -522,7 +525,6 @@ export async function writeReport(
       pngHeight: figure.pngHeight,
     },
   };
-  const out = path.resolve(options.out ?? path.join(dir, 'report'));
   makeDirectories(out);
   const files: ReportFiles = {
     html: path.join(out, 'index.html'),

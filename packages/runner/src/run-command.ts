@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { AlgorithmPlugin, BackendName, PresetName } from '@policy-arena/core';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
-import { UsageError, parseSetting, resolvePluginConfig } from './config.js';
+import { UsageError, checkBackend, checkThreadCount, parseSetting, resolvePluginConfig } from './config.js';
 import { budgetFor } from './presets.js';
 import { checkWritable, makeDirectories } from './store.js';
 import { runTrial } from './trial.js';
@@ -74,8 +74,10 @@ export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
     raw.batchSize === undefined ? budget.stepsPerIteration : integerOption('--batch-size', raw.batchSize, 1);
   const workers =
     raw.workers === undefined ? os.availableParallelism() : integerOption('--workers', raw.workers, 0);
+  checkThreadCount('--workers', workers);
   const settings = Object.fromEntries((raw.set ?? []).map(parseSetting));
   const config = resolvePluginConfig(plugin, raw.preset, raw.env, settings);
+  await checkBackend('--backend', raw.backend);
   checkWritable(raw.out);
   if (!raw.force && fs.existsSync(path.join(raw.out, METRICS_FILE))) {
     throw new UsageError(

@@ -22,6 +22,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { Json } from '@policy-arena/core';
 import { UsageError } from './config.js';
 import { issuesFromAjv, makeAjv } from './sweep-config.js';
+import { checkOutputPath } from './paths.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
 import type { TrialSpec } from './trials.js';
 
@@ -114,6 +115,7 @@ export function makeDirectories(dir: string): void {
  * creating and removing a temporary directory (permission bits say nothing for root).
  */
 export function checkWritable(dir: string, flag = '--out'): void {
+  checkOutputPath(dir, flag);
   let probe = path.resolve(dir);
   while (!fs.existsSync(probe)) {
     const parent = path.dirname(probe);

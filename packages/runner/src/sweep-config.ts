@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import * as jsonc from 'jsonc-parser';
 import { BACKENDS } from '@policy-arena/core';
@@ -40,6 +40,9 @@ const BudgetOverride = Type.Object(
 );
 
 const LABEL = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
+
+/** The keyword compileSchema adds to every integer schema; not part of any published schema. */
+const SAFE_INTEGER = 'x-policy-arena-safe-integer';
 
 export const AlgorithmEntrySchema = Type.Object(
   {
@@ -267,6 +270,8 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `an array (${value.length} items)`;
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return JSON.stringify(value);
+  // JSON.stringify would print null for these.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
@@ -405,6 +410,8 @@ function ajvIssue(e: ErrorObject): ConfigIssue | undefined {
         path: p,
         message: `expected ${JSON.stringify(params['allowedValue'])}, got ${describeValue(got)}`,
       };
+    case SAFE_INTEGER:
+      return { path: p, message: unsafeIntegerMessage(got) };
     default:
       return { path: p, message: `${e.message ?? e.keyword}, got ${describeValue(got)}` };
   }
@@ -458,14 +465,131 @@ export function issuesFromAjv(errors: readonly ErrorObject[]): ConfigIssue[] {
 let ajvInstance: Ajv2020 | undefined;
 export function makeAjv(): Ajv2020 {
   if (ajvInstance) return ajvInstance;
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false });
+  // strictNumbers: "type": "number" and "integer" refuse NaN and ±Infinity (JSON.parse turns 1e400
+  // into Infinity, which the algorithms would then compute with).
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, strictNumbers: true });
   // ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is the module.
   const addFormats = ((ajvFormats as unknown as { default?: unknown }).default ?? ajvFormats) as (
     a: Ajv2020,
   ) => void;
   addFormats(ajv);
+  ajv.addKeyword({
+    keyword: SAFE_INTEGER,
+    type: 'number',
+    schemaType: 'boolean',
+    validate: (on: boolean, data: number) => !on || !Number.isInteger(data) || Number.isSafeInteger(data),
+  });
   ajvInstance = ajv;
   return ajv;
+}
+
+function unsafeIntegerMessage(got: unknown): string {
+  return `expected a safe integer (at most ${Number.MAX_SAFE_INTEGER} in magnitude), got ${String(got)}: integers beyond 2^53 − 1 lose precision`;
+}
+
+/** Keywords whose values are data, not subschemas. */
+const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
+/** Keywords whose values map names to subschemas (so a property called "default" is a schema). */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+
+/**
+ * A copy of `schema` in which every `"type": "integer"` also demands a safe integer. Done here
+ * rather than in each schema, so plugins' plain JSON Schemas (third-party ones included) get it
+ * without knowing about it: an integer above 2^53 − 1 is silently some other integer.
+ */
+function withSafeIntegers(schema: object): object {
+  const copy = JSON.parse(JSON.stringify(schema)) as object;
+  const stack: [node: unknown, isMap: boolean][] = [[copy, false]];
+  while (stack.length > 0) {
+    const [node, isMap] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push([item, false]);
+      continue;
+    }
+    const record = node as Record<string, unknown>;
+    const type = record['type'];
+    if (!isMap && (type === 'integer' || (Array.isArray(type) && type.includes('integer')))) {
+      record[SAFE_INTEGER] = true;
+    }
+    for (const [key, value] of Object.entries(record)) {
+      if (isMap || !DATA_KEYWORDS.has(key)) stack.push([value, !isMap && SCHEMA_MAPS.has(key)]);
+    }
+  }
+  return copy;
+}
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/**
+ * Compiles a schema with the runner's number checks: finite numbers (strictNumbers) and safe
+ * integers for every integer. Every validation of user input goes through here.
+ */
+export function compileSchema(schema: object): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = makeAjv().compile(withSafeIntegers(schema));
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+/**
+ * Deeper than any real config needs; the JSON parser and validator recurse per level, so a
+ * deeper document would overflow the stack instead of getting an error message.
+ */
+export const MAX_CONFIG_DEPTH = 64;
+
+/** Keys that JavaScript objects treat specially: `__proto__` would set the prototype, not a value. */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+const reservedKeyMessage = (key: string) =>
+  `"${key}" is not allowed as a key (JavaScript objects treat it specially)`;
+
+const nonFiniteMessage = (value: number) =>
+  `expected a finite number, got ${String(value)}` +
+  (Number.isNaN(value) ? '' : ' (beyond the 64-bit float range, ±1.8e308)');
+
+const tooDeepMessage = () => `expected at most ${MAX_CONFIG_DEPTH} levels of nesting, got more`;
+
+/**
+ * What no schema can express about a parsed value: non-finite numbers anywhere (also under keys
+ * a schema leaves open), keys that alias Object.prototype, and nesting deeper than
+ * MAX_CONFIG_DEPTH. Iterative, so that a deep value cannot overflow the stack here.
+ */
+export function valueIssues(value: unknown, at: JsonPath = []): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const stack: [unknown, JsonPath][] = [[value, at]];
+  while (stack.length > 0) {
+    const [node, p] = stack.pop()!;
+    if (typeof node === 'number' && !Number.isFinite(node)) {
+      issues.push({ path: p, message: nonFiniteMessage(node) });
+    } else if (typeof node === 'object' && node !== null) {
+      if (p.length - at.length >= MAX_CONFIG_DEPTH) {
+        // Named by its outermost key: the full path would be 64 segments long.
+        issues.push({ path: p.slice(0, at.length + 1), message: tooDeepMessage() });
+        continue;
+      }
+      const entries: [string | number, unknown][] = Array.isArray(node)
+        ? node.map((v, i) => [i, v])
+        : Object.entries(node);
+      for (const [key, child] of entries.reverse()) {
+        if (typeof key === 'string' && RESERVED_KEYS.has(key)) {
+          issues.push({ path: [...p, key], atKey: true, message: reservedKeyMessage(key) });
+        } else stack.push([child, [...p, key]]);
+      }
+    }
+  }
+  return issues;
+}
+
+/** Drops schema issues at or below a path that `first` already reports (one problem, one line). */
+export function withoutOverlap(first: readonly ConfigIssue[], more: readonly ConfigIssue[]): ConfigIssue[] {
+  const taken = first.map((i) => formatPath(i.path));
+  return more.filter((i) => {
+    const p = formatPath(i.path);
+    return !taken.some((t) => p === t || p.startsWith(t + '.') || p.startsWith(t + '['));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,22 +633,101 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
 }
 
+/** The config file's text; a FIFO, socket or device is refused rather than read (it could block forever). */
+function readConfigText(full: string): string {
+  let fd: number | undefined;
+  try {
+    // Non-blocking, so that opening a FIFO returns at once and fstat can refuse it.
+    fd = fs.openSync(full, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    const stats = fs.fstatSync(fd);
+    if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!stats.isFile()) {
+      const kind = stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : 'a device';
+      throw new ConfigError(full, [
+        { path: [], message: `cannot read the config file: expected a regular file, got ${kind}` },
+      ]);
+    }
+    return fs.readFileSync(fd, 'utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const code = (e as { code?: string }).code;
+    const why = (code && FILE_ERRORS[code]) ?? String(code ?? e);
+    throw new ConfigError(full, [{ path: [], message: `cannot read the config file: ${why}` }]);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  ENOTDIR: 'a part of its path is not a directory',
+  ELOOP: 'its path goes through a symbolic link loop',
+  ENAMETOOLONG: 'its name is longer than the file system allows',
+};
+
+// jsonc-parser's SyntaxKind is a const enum, which isolatedModules cannot read.
+const OPEN_BRACE = 1;
+const CLOSE_BRACE = 2;
+const OPEN_BRACKET = 3;
+const CLOSE_BRACKET = 4;
+const EOF = 17;
+
+/**
+ * Nesting deeper than MAX_CONFIG_DEPTH, found with jsonc's scanner, which reads tokens in a loop:
+ * its parser recurses per level and would overflow the stack first.
+ */
+function nestingIssue(text: string): ConfigIssue | undefined {
+  const scanner = jsonc.createScanner(text, true);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== EOF; token = scanner.scan()) {
+    if (token === OPEN_BRACE || token === OPEN_BRACKET) {
+      if (++depth > MAX_CONFIG_DEPTH) {
+        return { path: [], ...lineColumn(text, scanner.getTokenOffset()), message: tooDeepMessage() };
+      }
+    } else if (token === CLOSE_BRACE || token === CLOSE_BRACKET) depth--;
+  }
+  return undefined;
+}
+
+/** Keys that alias Object.prototype and non-finite numbers (1e400), located in the file. */
+function treeIssues(root: jsonc.Node, text: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const stack: jsonc.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'property') {
+      const key = node.children?.[0];
+      if (key && typeof key.value === 'string' && RESERVED_KEYS.has(key.value)) {
+        issues.push({
+          path: jsonc.getNodePath(key),
+          ...lineColumn(text, key.offset),
+          message: reservedKeyMessage(key.value),
+        });
+        continue;
+      }
+    } else if (node.type === 'number' && typeof node.value === 'number' && !Number.isFinite(node.value)) {
+      issues.push({
+        path: jsonc.getNodePath(node),
+        ...lineColumn(text, node.offset),
+        message: nonFiniteMessage(node.value),
+      });
+    }
+    stack.push(...(node.children ?? []));
+  }
+  return issues;
+}
+
 /**
  * Reads, parses and validates a sweep config, loading its third-party plugins. Throws a
  * ConfigError listing every problem found.
  */
 export async function readSweepConfig(file: string, options: ReadSweepOptions): Promise<LoadedSweepConfig> {
   const full = path.resolve(file);
-  let text: string;
-  try {
-    if (fs.statSync(full).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    text = fs.readFileSync(full, 'utf8');
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code ?? e);
-    throw new ConfigError(full, [{ path: [], message: `cannot read the config file: ${why}` }]);
-  }
+  const text = readConfigText(full);
+  const tooDeep = nestingIssue(text);
+  if (tooDeep) throw new ConfigError(full, [tooDeep]);
 
   const parseErrors: jsonc.ParseError[] = [];
   const data = jsonc.parse(text, parseErrors, {
@@ -548,7 +751,10 @@ export async function readSweepConfig(file: string, options: ReadSweepOptions): 
     throw new ConfigError(full, [{ path: [], message: `expected an object, got ${describeValue(data)}` }]);
   }
   const root = jsonc.parseTree(text, [], { allowTrailingComma: true });
-  const issues: ConfigIssue[] = [];
+  // From the syntax tree, not the parsed value: the parser assigns a "__proto__" key's object as
+  // the prototype, so in the value it is gone.
+  const textual = root ? treeIssues(root, text) : [];
+  const issues: ConfigIssue[] = [...textual];
 
   // Third-party plugins first: the schema enumerates every plugin's name and settings.
   const raw = data as Record<string, unknown>;
@@ -579,8 +785,8 @@ export async function readSweepConfig(file: string, options: ReadSweepOptions): 
   const plugins = [...options.builtinPlugins, ...thirdParty.map((l) => l.plugin)];
 
   const schema = composeSweepSchema(plugins, options.taskIds);
-  const validate = makeAjv().compile(schema);
-  if (!validate(data)) issues.push(...issuesFromAjv(validate.errors ?? []));
+  const validate = compileSchema(schema);
+  if (!validate(data)) issues.push(...withoutOverlap(textual, issuesFromAjv(validate.errors ?? [])));
 
   if (issues.length === 0) issues.push(...semanticIssues(data as SweepConfig, plugins));
   if (issues.length > 0) {

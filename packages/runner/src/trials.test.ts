@@ -55,6 +55,7 @@ describe('shards', () => {
     expect(parseShard('0/4')).toMatch(/between 1 and 4/);
     expect(parseShard('5/4')).toMatch(/between 1 and 4/);
     expect(parseShard('1-4')).toMatch(/i\/n/);
+    expect(parseShard('99999999999999999999/99999999999999999999')).toMatch(/must be safe integers/);
   });
 
   it('are disjoint, cover every trial, and do not depend on the trials’ order', () => {

@@ -17,7 +17,7 @@ import { builtinPlugins } from '@policy-arena/algorithms';
 import type { AlgorithmPlugin } from '@policy-arena/core';
 import type { BackendName, Json, PresetName } from '@policy-arena/core';
 import { budgetFor } from './presets.js';
-import { ConfigError, applyDefaults, issuesFromAjv, makeAjv } from './sweep-config.js';
+import { ConfigError, applyDefaults, compileSchema, issuesFromAjv } from './sweep-config.js';
 import type { ConfigIssue, LoadedSweepConfig } from './sweep-config.js';
 
 export interface TrialSpec {
@@ -143,11 +143,10 @@ export function expandTrials(loaded: LoadedSweepConfig): TrialSpec[] {
   const { config, preset, backend } = loaded;
   const trials: TrialSpec[] = [];
   const issues: ConfigIssue[] = [];
-  const ajv = makeAjv();
   config.algorithms.forEach((entry, index) => {
     const plugin = loaded.plugins.find((p) => p.name === entry.name);
     if (!plugin) throw new Error(`unknown plugin ${entry.name} after validation`);
-    const validate = ajv.compile(JSON.parse(JSON.stringify(plugin.configSchema)) as object);
+    const validate = compileSchema(plugin.configSchema);
     const label = entry.label ?? entry.name;
     const identity = pluginIdentity(loaded, plugin);
     for (const grid of gridPoints(entry.grid)) {
@@ -214,6 +213,10 @@ export function parseShard(text: string): Shard | string {
   if (!m) return `--shard must look like i/n (e.g. 1/4), got "${text}"`;
   const index = Number(m[1]);
   const count = Number(m[2]);
+  // Beyond 2^53 − 1 the digits typed are not the numbers used.
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count)) {
+    return `--shard: i and n must be safe integers, got "${text}"`;
+  }
   if (count < 1) return `--shard: n must be ≥ 1, got ${count}`;
   if (index < 1 || index > count) return `--shard: i must be between 1 and ${count}, got ${index}`;
   return { index, count };
