@@ -1,4 +1,9 @@
-/** The typed error of a diverged simulation. */
+/**
+ * The typed error of a diverged simulation, and the plain-data form in which errors cross from a
+ * worker thread to the caller. Structured cloning keeps only the standard error classes and drops
+ * own fields, so an error is sent as its name, message, stack and (for a divergence) its details,
+ * and rebuilt on the other side as the same class with the same message.
+ */
 
 /** What went non-finite (or beyond MuJoCo's ±mjMAXVAL) in a diverging step. */
 export type DivergedQuantity = 'qpos' | 'qvel' | 'qacc' | 'reward';
@@ -73,4 +78,43 @@ export class SimulationDivergedError extends Error implements DivergenceDetails 
     const { envId, step, time, quantity, index, value, detectedBy, action } = this;
     return { envId, step, time, quantity, index, value, detectedBy, action: [...action] };
   }
+}
+
+/** An error as plain data, for postMessage. */
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string;
+  readonly divergence?: DivergenceDetails;
+}
+
+export function serializeError(e: unknown): SerializedError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return {
+    name: err.name,
+    message: err.message,
+    stack: err.stack ?? '',
+    ...(err instanceof SimulationDivergedError ? { divergence: err.details() } : {}),
+  };
+}
+
+const STANDARD = new Map<string, new (message: string) => Error>([
+  ['RangeError', RangeError],
+  ['TypeError', TypeError],
+]);
+
+/**
+ * The error a worker sent, rebuilt in this thread: a SimulationDivergedError with its details, a
+ * RangeError or TypeError as such, anything else an Error carrying the original name; the stack is
+ * the worker's.
+ */
+export function reviveError(s: SerializedError): Error {
+  let err: Error;
+  if (s.divergence) err = new SimulationDivergedError(s.divergence, s.message);
+  else {
+    err = new (STANDARD.get(s.name) ?? Error)(s.message);
+    if (err.name !== s.name) err.name = s.name;
+  }
+  if (s.stack) err.stack = s.stack;
+  return err;
 }
