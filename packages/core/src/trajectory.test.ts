@@ -56,3 +56,25 @@ describe('discountedReturns', () => {
     expect(() => discountedReturns(build([{ rewards: [1], terminated: true }]), 1.5)).toThrow(/gamma/);
   });
 });
+
+describe('TrajectoryBuilder.discardEpisode', () => {
+  it('drops the open episode only: the batch is what it would be had the episode never started', () => {
+    const b = new TrajectoryBuilder(2, 1);
+    b.push([1, 2], [3], 4);
+    b.endEpisode(true, false);
+    b.push([5, 6], [7], 8);
+    b.push([9, 10], [11], 12);
+    b.discardEpisode();
+    expect(b.numSteps).toBe(1);
+    b.push([13, 14], [15], 16);
+    b.endEpisode(false, true);
+    const batch = b.build();
+    expect(Array.from(batch.observations)).toEqual([1, 2, 13, 14]);
+    expect(Array.from(batch.actions)).toEqual([3, 15]);
+    expect(Array.from(batch.rewards)).toEqual([4, 16]);
+    expect(batch.episodes.map((e) => [e.start, e.length, e.return])).toEqual([
+      [0, 1, 4],
+      [1, 1, 16],
+    ]);
+  });
+});

@@ -103,6 +103,19 @@ export class TrajectoryBuilder {
     this.episodeReturn = 0;
   }
 
+  /**
+   * Drops the steps of the episode in progress, e.g. one that an env error cut short, so that the
+   * episodes before it can still be built into a batch.
+   */
+  discardEpisode(): void {
+    const dropped = this.steps - this.episodeStart;
+    this.obs.length -= dropped * this.obsDim;
+    this.act.length -= dropped * this.actDim;
+    this.rew.length -= dropped;
+    this.steps = this.episodeStart;
+    this.episodeReturn = 0;
+  }
+
   build(snapshots?: readonly EnvState[]): TrajectoryBatch {
     if (this.episodeStart !== this.steps)
       throw new Error('TrajectoryBuilder.build: the last episode has not ended');

@@ -14,6 +14,14 @@
  * what one thread running episodes 0, 1, 2, … in order collects. Episodes past K (at most one per
  * thread in flight) are dropped unseen.
  *
+ * Errors are part of the result too. An exception in an item (a SimulationDivergedError, a NaN
+ * action) ends that thread's claiming and stops the others from claiming more; every item below it
+ * was already claimed and is finished. The round then throws the error of the lowest failed item —
+ * unless, with minSteps, the episodes before it already hold minSteps steps (then one thread in
+ * order would never have run it, and the batch is returned as usual). Errors from workers are rebuilt
+ * as the same class with the same message, so the caller sees what one thread would have thrown, and
+ * the pool stays usable.
+ *
  * Workers build their envs from the built-in registry by id; a custom registry works in-thread only.
  */
 import type {
@@ -30,6 +38,8 @@ import type {
 import { GaussianMlp, Rng, TrajectoryBuilder, branchRollout, rolloutEpisode } from '@policy-arena/core/env';
 import { defaultEnvRegistry } from './registry.js';
 import type { EnvRegistry } from './registry.js';
+import { reviveError } from './errors.js';
+import type { SerializedError } from './errors.js';
 import { WorkerGroup, startWorkers } from './worker-group.js';
 import type { ErrorReply } from './worker-group.js';
 
@@ -68,16 +78,27 @@ export interface BranchRound {
   readonly gamma: number;
 }
 
+/**
+ * The item (episode or branch index) at which a thread's env or policy threw, and the error: the
+ * Error itself in the calling thread, a SerializedError on its way back from a worker.
+ */
+export interface ItemFailure {
+  readonly index: number;
+  readonly error: unknown;
+}
+
 /** What one thread ran of a round: the indices of its episodes, in the order of its batch. */
 export interface EpisodePart {
   readonly indices: Int32Array;
   readonly batch: TrajectoryBatch;
+  readonly failure?: ItemFailure;
 }
 
 export interface BranchPart {
   readonly indices: Int32Array;
   readonly q: Float64Array;
   readonly steps: Int32Array;
+  readonly failure?: ItemFailure;
 }
 
 export type RolloutRequest =
@@ -93,19 +114,25 @@ export type RolloutReply =
   | { type: 'ok' }
   | ErrorReply;
 
-/** Claims the next item index, or returns -1 when there is no more work. */
-export type Claim = () => number;
+/** How a thread takes work from a round. */
+export interface Claims {
+  /** The next item index, or -1 when there is no more work. */
+  claim(): number;
+  /** Reports a finished episode's length. */
+  done(steps: number): void;
+  /** After a failed item: no thread claims anything more. */
+  stop(): void;
+}
 
 /**
- * Runs claimed episodes of a round in `env` (the loop every thread runs, the calling one included).
- * `claim` gives the next episode index; `done(steps)` reports a finished episode's length.
+ * Runs claimed episodes of a round in `env` (the loop every thread runs, the calling one included),
+ * until there is no more work or an episode throws (see the module comment).
  */
 export function runEpisodeClaims(
   env: Env,
   policy: GaussianMlp,
   round: EpisodeRound,
-  claim: Claim,
-  done: (steps: number) => void,
+  claims: Claims,
 ): EpisodePart {
   const builder = new TrajectoryBuilder(env.spec.observationSpace.shape[0], policy.actDim);
   const snapshots: EnvState[] | undefined = round.snapshots ? [] : undefined;
@@ -113,47 +140,78 @@ export function runEpisodeClaims(
   const rng = Rng.fromState(round.rng);
   const indices: number[] = [];
   let current = -1;
-  for (let k = claim(); k >= 0; k = claim()) {
+  let failure: ItemFailure | undefined;
+  for (let k = claims.claim(); k >= 0; k = claims.claim()) {
     const which = round.params.length === 1 ? 0 : Math.floor(k / round.episodesPerCandidate);
-    if (which !== current) {
-      policy.setParams(round.params[which]!);
-      current = which;
-    }
     const before = builder.numSteps;
-    rolloutEpisode(env, policy, rng, round.firstEpisode + k, builder, snapshots);
+    try {
+      // Inside the try: a candidate that setParams refuses (NaN θ) is a failure of its first episode.
+      if (which !== current) {
+        policy.setParams(round.params[which]!);
+        current = which;
+      }
+      rolloutEpisode(env, policy, rng, round.firstEpisode + k, builder, snapshots);
+    } catch (error) {
+      builder.discardEpisode();
+      if (snapshots) snapshots.length = builder.numSteps;
+      failure = { index: k, error };
+      claims.stop();
+      break;
+    }
     indices.push(k);
-    done(builder.numSteps - before);
+    claims.done(builder.numSteps - before);
   }
-  return { indices: Int32Array.from(indices), batch: builder.build(snapshots) };
+  const part = { indices: Int32Array.from(indices), batch: builder.build(snapshots) };
+  return failure ? { ...part, failure } : part;
 }
 
-/** Runs claimed branches of a round in `env`. */
-export function runBranchClaims(env: Env, policy: GaussianMlp, round: BranchRound, claim: Claim): BranchPart {
+/** Runs claimed branches of a round in `env`, until there is no more work or a branch throws. */
+export function runBranchClaims(
+  env: Env,
+  policy: GaussianMlp,
+  round: BranchRound,
+  claims: Claims,
+): BranchPart {
   if (!env.restore) throw new TypeError(`${env.spec.id} has no restore()`);
-  policy.setParams(round.params);
   const indices: number[] = [];
   const q: number[] = [];
   const steps: number[] = [];
-  for (let j = claim(); j >= 0; j = claim()) {
-    const trace = branchRollout(env, policy, round.jobs[j]!, round.length, round.gamma);
+  let failure: ItemFailure | undefined;
+  let paramsSet = false;
+  for (let j = claims.claim(); j >= 0; j = claims.claim()) {
+    let trace: BranchTrace;
+    try {
+      // Inside the try: θ that setParams refuses fails every thread's first branch, and branch 0 wins.
+      if (!paramsSet) {
+        policy.setParams(round.params);
+        paramsSet = true;
+      }
+      trace = branchRollout(env, policy, round.jobs[j]!, round.length, round.gamma);
+    } catch (error) {
+      failure = { index: j, error };
+      claims.stop();
+      break;
+    }
     indices.push(j);
     q.push(trace.q);
     steps.push(trace.steps);
   }
-  return { indices: Int32Array.from(indices), q: Float64Array.from(q), steps: Int32Array.from(steps) };
+  const part = { indices: Int32Array.from(indices), q: Float64Array.from(q), steps: Int32Array.from(steps) };
+  return failure ? { ...part, failure } : part;
 }
 
+/** Int32 slots of the counter shared by the threads of one round. */
+export const COUNTER_SLOTS = 3;
+
 /**
- * Counter layout shared by the threads of one round: [next item to claim, finished steps]. Claims
- * stop at `limit` items, or (minSteps > 0) once the finished steps reach minSteps.
+ * Counter layout shared by the threads of one round: [next item to claim, finished steps, stopped].
+ * Claims stop at `limit` items, once an item failed, or (minSteps > 0) once the finished steps reach
+ * minSteps.
  */
-export function atomicClaims(
-  counter: Int32Array,
-  limit: number,
-  minSteps: number,
-): { claim: Claim; done: (s: number) => void } {
+export function atomicClaims(counter: Int32Array, limit: number, minSteps: number): Claims {
   return {
     claim: () => {
+      if (Atomics.load(counter, 2) !== 0) return -1;
       if (minSteps > 0 && Atomics.load(counter, 1) >= minSteps) return -1;
       const k = Atomics.add(counter, 0, 1);
       return k < limit ? k : -1;
@@ -161,7 +219,17 @@ export function atomicClaims(
     done: (s) => {
       Atomics.add(counter, 1, s);
     },
+    stop: () => {
+      Atomics.store(counter, 2, 1);
+    },
   };
+}
+
+/** The failure of the lowest item among the threads' parts, if any failed. */
+export function firstFailure(parts: readonly { failure?: ItemFailure }[]): ItemFailure | undefined {
+  let first: ItemFailure | undefined;
+  for (const p of parts) if (p.failure && (!first || p.failure.index < first.index)) first = p.failure;
+  return first;
 }
 
 function roundLimit(round: EpisodeRound): number {
@@ -170,7 +238,8 @@ function roundLimit(round: EpisodeRound): number {
 
 /**
  * The round's batch from the threads' parts: episodes in index order, and with minSteps the
- * shortest prefix that holds minSteps steps (see the module comment).
+ * shortest prefix that holds minSteps steps (see the module comment). Throws the lowest failed
+ * episode's error when the batch would need that episode.
  */
 export function mergeEpisodes(
   parts: readonly EpisodePart[],
@@ -181,14 +250,18 @@ export function mergeEpisodes(
   const order: { index: number; part: number; episode: number }[] = [];
   parts.forEach((p, part) => p.indices.forEach((index, episode) => order.push({ index, part, episode })));
   order.sort((a, b) => a.index - b.index);
+  const failure = firstFailure(parts);
+  if (failure && minSteps === 0) throw failure.error;
   let take = order.length;
   if (minSteps > 0) {
     let steps = 0;
     take = 0;
     while (take < order.length && steps < minSteps) {
+      if (failure && take === failure.index) break;
       const o = order[take++]!;
       steps += parts[o.part]!.batch.episodes[o.episode]!.length;
     }
+    if (failure && steps < minSteps) throw failure.error;
     if (steps < minSteps)
       throw new Error(`RolloutPool: the threads returned ${steps} steps, fewer than ${minSteps}`);
   }
@@ -312,14 +385,24 @@ export class RolloutPool {
     }
   }
 
-  /** Sends one round to every worker with a fresh shared claim counter; the workers' parts. */
-  private async onWorkers<Part>(request: (counter: SharedArrayBuffer) => RolloutRequest): Promise<Part[]> {
-    const req = request(new SharedArrayBuffer(8));
+  /**
+   * Sends one round to every worker with a fresh shared claim counter; the workers' parts, with
+   * their item errors rebuilt in this thread.
+   */
+  private async onWorkers<Part extends { failure?: ItemFailure }>(
+    request: (counter: SharedArrayBuffer) => RolloutRequest,
+  ): Promise<Part[]> {
+    const req = request(new SharedArrayBuffer(4 * COUNTER_SLOTS));
     const replies = await this.group!.all(() => req);
     return replies.map((r) => {
       const reply = r as unknown as { part: Part; cpuSeconds: number };
       this.workerCpu += reply.cpuSeconds;
-      return reply.part;
+      const { failure } = reply.part;
+      if (!failure) return reply.part;
+      return {
+        ...reply.part,
+        failure: { index: failure.index, error: reviveError(failure.error as SerializedError) },
+      };
     });
   }
 
@@ -329,8 +412,12 @@ export class RolloutPool {
         let next = 0;
         let steps = 0;
         const limit = roundLimit(round);
-        const claim = () => ((round.minSteps > 0 ? steps < round.minSteps : next < limit) ? next++ : -1);
-        return [runEpisodeClaims(this.local.env, this.local.policy, round, claim, (s) => (steps += s))];
+        const claims: Claims = {
+          claim: () => ((round.minSteps > 0 ? steps < round.minSteps : next < limit) ? next++ : -1),
+          done: (s) => (steps += s),
+          stop: () => undefined, // the loop ends at its failure; no other thread claims
+        };
+        return [runEpisodeClaims(this.local.env, this.local.policy, round, claims)];
       }
       return this.onWorkers<EpisodePart>((counter) => ({ type: 'episodes', round, counter }));
     });
@@ -394,12 +481,17 @@ export class RolloutPool {
     const parts = await this.exclusive('branch rollouts', async () => {
       if (this.local) {
         let next = 0;
-        return [
-          runBranchClaims(this.local.env, this.local.policy, round, () => (next < jobs.length ? next++ : -1)),
-        ];
+        const claims: Claims = {
+          claim: () => (next < jobs.length ? next++ : -1),
+          done: () => undefined,
+          stop: () => undefined,
+        };
+        return [runBranchClaims(this.local.env, this.local.policy, round, claims)];
       }
       return this.onWorkers<BranchPart>((counter) => ({ type: 'branches', round, counter }));
     });
+    const failure = firstFailure(parts);
+    if (failure) throw failure.error;
     const traces: (BranchTrace | undefined)[] = new Array(jobs.length);
     for (const p of parts) p.indices.forEach((j, i) => (traces[j] = { q: p.q[i]!, steps: p.steps[i]! }));
     return traces.map((t, j) => {

@@ -5,9 +5,10 @@
 import { parentPort } from 'node:worker_threads';
 import { GaussianMlp, threadCpuSeconds } from '@policy-arena/core/env';
 import type { Env } from '@policy-arena/core';
+import { serializeError } from './errors.js';
 import { defaultEnvRegistry } from './registry.js';
 import { atomicClaims, runBranchClaims, runEpisodeClaims } from './rollout-pool.js';
-import type { RolloutReply, RolloutRequest } from './rollout-pool.js';
+import type { ItemFailure, RolloutReply, RolloutRequest } from './rollout-pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('rollout-worker must run in a worker thread');
@@ -20,6 +21,14 @@ function ready(): { env: Env; policy: GaussianMlp } {
   return { env, policy };
 }
 
+/** A part with its item error as plain data (an Error's class and own fields do not survive postMessage). */
+function sendable<Part extends { failure?: ItemFailure }>(part: Part): Part {
+  const { failure } = part;
+  return failure
+    ? { ...part, failure: { index: failure.index, error: serializeError(failure.error) } }
+    : part;
+}
+
 async function handle(req: RolloutRequest): Promise<{ reply: RolloutReply; transfer?: ArrayBuffer[] }> {
   switch (req.type) {
     case 'init':
@@ -30,12 +39,12 @@ async function handle(req: RolloutRequest): Promise<{ reply: RolloutReply; trans
       const w = ready();
       const cpu0 = threadCpuSeconds() ?? NaN;
       const { round } = req;
-      const { claim, done } = atomicClaims(
+      const claims = atomicClaims(
         new Int32Array(req.counter),
         round.minSteps > 0 ? 0x7fffffff : round.episodes,
         round.minSteps,
       );
-      const part = runEpisodeClaims(w.env, w.policy, round, claim, done);
+      const part = sendable(runEpisodeClaims(w.env, w.policy, round, claims));
       const b = part.batch;
       return {
         reply: { type: 'episodes', part, cpuSeconds: (threadCpuSeconds() ?? NaN) - cpu0 },
@@ -50,8 +59,8 @@ async function handle(req: RolloutRequest): Promise<{ reply: RolloutReply; trans
     case 'branches': {
       const w = ready();
       const cpu0 = threadCpuSeconds() ?? NaN;
-      const { claim } = atomicClaims(new Int32Array(req.counter), req.round.jobs.length, 0);
-      const part = runBranchClaims(w.env, w.policy, req.round, claim);
+      const claims = atomicClaims(new Int32Array(req.counter), req.round.jobs.length, 0);
+      const part = sendable(runBranchClaims(w.env, w.policy, req.round, claims));
       return { reply: { type: 'branches', part, cpuSeconds: (threadCpuSeconds() ?? NaN) - cpu0 } };
     }
     case 'close':
@@ -68,8 +77,7 @@ port.on('message', (req: RolloutRequest) => {
       if (req.type === 'close') port.close();
     },
     (e: unknown) => {
-      const err = e instanceof Error ? e : new Error(String(e));
-      port.postMessage({ type: 'error', message: err.message, name: err.name, stack: err.stack ?? '' });
+      port.postMessage({ type: 'error', ...serializeError(e) });
     },
   );
 });

@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { EnvState } from '@policy-arena/core';
+import { serializeError } from './errors.js';
 import { EnvBlock, viewMemory } from './vector-block.js';
 import type { WorkerReply, WorkerRequest } from './vector-protocol.js';
 
@@ -52,8 +53,7 @@ port.on('message', (req: WorkerRequest) => {
       if (req.type === 'close') port.close();
     },
     (e: unknown) => {
-      const err = e instanceof Error ? e : new Error(String(e));
-      port.postMessage({ type: 'error', message: err.message, name: err.name, stack: err.stack ?? '' });
+      port.postMessage({ type: 'error', ...serializeError(e) });
     },
   );
 });

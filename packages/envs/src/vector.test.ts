@@ -1,5 +1,7 @@
 import { Rng } from '@policy-arena/core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { SimulationDivergedError } from './errors.js';
+import type { MujocoEnv } from './mujoco/env.js';
 import { makeEnv } from './registry.js';
 import { VectorEnv, subEnvSeed } from './vector.js';
 
@@ -227,6 +229,39 @@ describe('VectorEnv life cycle', () => {
     const threads = internals(v).handles;
     await Promise.all(threads.map((h) => h.exit)); // both threads are gone
     await v.close();
+  });
+
+  test('a diverging sub-env fails the step: in-thread with its SimulationDivergedError, on a worker with its message and the error as cause', async () => {
+    const env = (await makeEnv('hopper-v2')) as MujocoEnv;
+    const { qpos } = env.physicsState();
+    const qvel = new Float64Array(env.nv);
+    qvel[1] = 1e11; // beyond MuJoCo's ±1e10: it resets mjData in the next step
+    env.setState(qpos, qvel);
+    const diverging = { state: env.snapshot(), observation: new Float64Array(12) };
+    env.close();
+    const actions = new Float64Array(2 * 3);
+    let expected: SimulationDivergedError | undefined;
+    for (const numWorkers of [0, 1]) {
+      const v = await vec('hopper-v2', 2, numWorkers);
+      await v.reset(1);
+      await v.restore([null, diverging]);
+      const error = await v.step(actions).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      if (numWorkers === 0) {
+        expect(error).toBeInstanceOf(SimulationDivergedError);
+        expected = error as SimulationDivergedError;
+        expect(expected).toMatchObject({ quantity: 'qvel', index: 1, step: 0 });
+      } else {
+        expect(error!.message).toBe(
+          `VectorEnv(hopper-v2): worker 0 (sub-envs 0..1) failed: SimulationDivergedError: ${expected!.message}`,
+        );
+        expect(error!.cause).toBeInstanceOf(SimulationDivergedError);
+        expect((error!.cause as SimulationDivergedError).details()).toEqual(expected!.details());
+      }
+      await expect(v.step(actions)).rejects.toThrow(/after a failure/);
+    }
   });
 
   test('a worker that dies mid-step rejects the step and stops the others', async () => {

@@ -5,13 +5,12 @@
  * request is refused. Used by VectorEnv and by RolloutPool.
  */
 import { Worker } from 'node:worker_threads';
+import { reviveError } from './errors.js';
+import type { SerializedError } from './errors.js';
 
 /** The reply a worker sends when its handler throws. */
-export interface ErrorReply {
+export interface ErrorReply extends SerializedError {
   readonly type: 'error';
-  readonly name: string;
-  readonly message: string;
-  readonly stack: string;
 }
 
 interface Pending<Reply> {
@@ -71,7 +70,7 @@ export class WorkerGroup<Req extends { type: string }, Reply extends { type: str
         const p = h.settle();
         if (reply.type === 'error') {
           const e = reply as ErrorReply;
-          this.fail(h, `${e.name}: ${e.message}`, p);
+          this.fail(h, `${e.name}: ${e.message}`, p, reviveError(e));
         } else p?.resolve(reply as Reply);
       });
       h.worker.on('error', (err) => this.fail(h, `uncaught ${err.name}: ${err.message}`, h.settle()));
@@ -82,10 +81,16 @@ export class WorkerGroup<Req extends { type: string }, Reply extends { type: str
     }
   }
 
-  private fail(h: WorkerHandle<Req, Reply>, message: string, pending: Pending<Reply> | undefined): void {
+  /** `cause`: the worker's own error, rebuilt here (a SimulationDivergedError keeps its class and details). */
+  private fail(
+    h: WorkerHandle<Req, Reply>,
+    message: string,
+    pending: Pending<Reply> | undefined,
+    cause?: Error,
+  ): void {
     if (!this.failure) {
       const when = this.started ? '' : ' during startup';
-      this.failure = new Error(`${this.owner}: ${h.label} failed${when}: ${message}`);
+      this.failure = new Error(`${this.owner}: ${h.label} failed${when}: ${message}`, cause && { cause });
       for (const other of this.handles) {
         other.settle()?.reject(this.failure);
         if (!other.exited) void other.worker.terminate();
