@@ -592,3 +592,38 @@ describe('results recorded before fingerprints covered the plugin', () => {
     expect(r.stderr).toMatch(/holds trial \S+ run with a different spec \(plugin changed\)/);
   });
 });
+
+describe('a simulation that diverges', () => {
+  it('fails the trial with SimulationDivergedError and its details, not a score', () => {
+    // Sets a velocity MuJoCo rejects (1e11, beyond its ±1e10 bound), as an unstable model would reach.
+    const body = `
+        await ctx.sampleTrajectories(ctx.stepsPerIteration);
+        if (ctx.iteration === 1) {
+          const env = await ctx.makeEnv();
+          env.reset(1);
+          const { qpos } = env.physicsState();
+          const qvel = new Float64Array(env.nv);
+          qvel[0] = 1e11;
+          env.setState(qpos, qvel);
+          env.step(new Float64Array(env.nu).fill(0.1));
+        }`;
+    const plugin = pluginPackage('diverge', body);
+    const file = writeJson(path.join(tmp, 'diverge.json'), {
+      preset: 'smoke',
+      plugins: [plugin],
+      algorithms: [{ name: 'diverge' }],
+      tasks: ['hopper-v2'],
+      seeds: [1],
+      budget: { iterations: 3, stepsPerIteration: 200 },
+    });
+    const out = path.join(tmp, 'diverge');
+    const r = arena('sweep', file, '--out', out, '--progress-interval', '0');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /FAILED diverge__hopper-v2__seed1: SimulationDivergedError: .*hopper-v2.*\(iteration 2\)/,
+    );
+    const s = state(out, 'diverge__hopper-v2__seed1');
+    expect(s.failure).toMatchObject({ type: 'SimulationDivergedError', iteration: 1 });
+    expect(metricsLines(out, 'diverge__hopper-v2__seed1')).toHaveLength(1);
+  });
+});
