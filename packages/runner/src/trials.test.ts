@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, gridPoints, parseShard, selectShard, trialId, variantName } from './trials.js';
+import {
+  canonicalJson,
+  gridPoints,
+  parseShard,
+  selectShard,
+  semanticSchema,
+  trialId,
+  variantName,
+} from './trials.js';
 import type { TrialSpec } from './trials.js';
 
 describe('trial ids', () => {
@@ -68,5 +76,31 @@ describe('shards', () => {
       expect(reversed.map((t) => t.id).sort()).toEqual(parts[0]!.map((t) => t.id).sort());
       for (const p of parts) expect(p.length).toBeGreaterThanOrEqual(Math.floor(trials.length / count));
     }
+  });
+});
+
+describe('the schema hash of a plugin identity', () => {
+  const schema = (description: string, defaultValue: number) => ({
+    type: 'object',
+    description: 'settings',
+    properties: {
+      stepSize: { type: 'number', default: defaultValue, description },
+      // A setting named like a documentation keyword is part of what the schema accepts.
+      description: { type: 'string', default: 'x', title: 'a setting named description' },
+    },
+  });
+  const hash = (s: unknown) => canonicalJson(semanticSchema(s));
+
+  it('ignores documentation: descriptions, titles, examples, comments', () => {
+    expect(hash(schema('δ, the KL bound', 0.01))).toBe(hash(schema('δ — the mean KL bound (Eq. 12)', 0.01)));
+  });
+
+  it('changes with what the schema accepts or fills in, including a property named "description"', () => {
+    expect(hash(schema('δ', 0.01))).not.toBe(hash(schema('δ', 0.02)));
+    const withoutSetting = {
+      ...schema('δ', 0.01),
+      properties: { stepSize: schema('δ', 0.01).properties.stepSize },
+    };
+    expect(hash(schema('δ', 0.01))).not.toBe(hash(withoutSetting));
   });
 });

@@ -59,9 +59,24 @@ function builtinPackage(): { name: string; version: string } {
   return algorithmsPackage;
 }
 
+/** Words that document a schema without changing what it accepts or its defaults: not hashed, so fixing a typo in a description does not make every result directory refuse to resume. */
+const DOCUMENTATION_KEYS = new Set(['description', 'title', 'examples', '$comment']);
+
+/** The schema without its documentation keywords (a property named "description" is kept). */
+export function semanticSchema(schema: unknown, inProperties = false): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => semanticSchema(s));
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema as Record<string, unknown>)) {
+    if (!inProperties && DOCUMENTATION_KEYS.has(key)) continue;
+    out[key] = semanticSchema(value, !inProperties && (key === 'properties' || key === 'patternProperties'));
+  }
+  return out;
+}
+
 /** The identity of a plugin of a loaded sweep config: built-in, third-party package or module file. */
 export function pluginIdentity(loaded: LoadedSweepConfig, plugin: AlgorithmPlugin): PluginIdentity {
-  const schemaHash = shortHash(canonicalJson(plugin.configSchema), 16);
+  const schemaHash = shortHash(canonicalJson(semanticSchema(plugin.configSchema)), 16);
   const source = loaded.thirdParty.find((l) => l.plugin === plugin)?.source;
   if (source?.packageName && source.packageVersion) {
     return { package: source.packageName, version: source.packageVersion, schemaHash };
