@@ -22,15 +22,17 @@ export {
 export type { RootServices, TrialOutcome } from './container.js';
 export { PluginLoadError, importPlugin, loadPlugins, pluginExport, resolvePlugin } from './plugins.js';
 export type { LoadedPlugin, PluginSource } from './plugins.js';
+export { ConfigError } from './config-messages.js';
+export type { ConfigIssue } from './config-messages.js';
 export {
-  ConfigError,
   SweepConfigSchema,
   AlgorithmEntrySchema,
   applyDefaults,
   composeSweepSchema,
-  readSweepConfig,
-} from './sweep-config.js';
-export type { AlgorithmEntry, ConfigIssue, LoadedSweepConfig, SweepConfig } from './sweep-config.js';
+} from './sweep-schema.js';
+export type { AlgorithmEntry, SweepConfig } from './sweep-schema.js';
+export { readSweepConfig } from './sweep-config.js';
+export type { LoadedSweepConfig } from './sweep-config.js';
 export { expandTrials, fingerprint, parseShard, selectShard, trialId, gridPoints } from './trials.js';
 export type { Shard, TrialSpec } from './trials.js';
 export { ResultsStore, writeFileAtomic, MANIFEST_FILE } from './store.js';
