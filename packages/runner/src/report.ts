@@ -10,7 +10,8 @@ import { figureSpec, renderFigure } from './report-figure.js';
 import { reportHtml } from './report-page.js';
 import { computeSummary } from './report-stats.js';
 import type { ReportSummary, TrialData } from './report-stats.js';
-import { MANIFEST_FILE, ResultsStore, checkWritable, makeDirectories, writeFileAtomic } from './store.js';
+import { checkOutputDir } from './output-dir.js';
+import { MANIFEST_FILE, ResultsStore, makeDirectories, writeFileAtomic } from './store.js';
 import type { Manifest } from './store.js';
 
 export interface ReportOptions {
@@ -68,7 +69,7 @@ export async function writeReport(
   const { manifest, data } = loadSweep(dir);
   const out = path.resolve(options.out ?? path.join(dir, 'report'));
   // Before the bootstrap and the figure, so that an unusable --out costs no time and writes nothing.
-  checkWritable(options.out ?? out, options.out !== undefined ? '--out' : 'the report directory');
+  checkOutputDir(options.out ?? out, options.out !== undefined ? '--out' : 'the report directory');
   const reps = options.reps ?? 2000;
   const seed = options.seed ?? 0;
   const stats = computeSummary(manifest, data, reps, seed);

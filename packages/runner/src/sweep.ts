@@ -24,7 +24,8 @@ import type { TrialOutcome } from './container.js';
 import { silentSweepReporter } from './progress.js';
 import type { SweepReporter } from './progress.js';
 import type { Clock } from './services.js';
-import { MANIFEST_FILE, ResultsStore, checkWritable, makeDirectories, removeTempFiles } from './store.js';
+import { checkOutputDir } from './output-dir.js';
+import { MANIFEST_FILE, ResultsStore, makeDirectories, removeTempFiles } from './store.js';
 import type { Manifest, ManifestTrial, TrialFailure, TrialState } from './store.js';
 import { canonicalJson, expandTrials, fingerprint, selectShard, shortHash } from './trials.js';
 import type { Shard, TrialSpec } from './trials.js';
@@ -93,7 +94,7 @@ export async function prepareSweep(configFile: string, options: SweepOptions): P
         ? path.resolve(path.dirname(loaded.file), loaded.config.out)
         : path.resolve(cwd, 'runs', path.basename(loaded.file).replace(/\.jsonc?$/i, ''));
   const outFlag = options.out !== undefined ? '--out' : '"out"';
-  checkWritable(outDir, outFlag);
+  checkOutputDir(outDir, outFlag);
   if (fs.existsSync(outDir)) {
     const entries = fs.readdirSync(outDir).filter((e) => !e.startsWith('.'));
     if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
