@@ -37,8 +37,10 @@ export { expandTrials, fingerprint, parseShard, selectShard, trialId, gridPoints
 export type { Shard, TrialSpec } from './trials.js';
 export { ResultsStore, writeFileAtomic, MANIFEST_FILE } from './store.js';
 export type { Manifest, ManifestTrial, StoredCheckpoint, TrialState, TrialStatus } from './store.js';
-export { SweepRunner, prepareSweep, runSweep } from './sweep.js';
-export type { PreparedSweep, SweepOptions, SweepSummary } from './sweep.js';
+export { SweepRunner, runSweep } from './sweep.js';
+export type { SweepSummary } from './sweep.js';
+export { prepareSweep } from './sweep-prepare.js';
+export type { PreparedSweep, SweepOptions } from './sweep-prepare.js';
 export { PlainReporter, TtyReporter, silentSweepReporter, formatDuration } from './progress.js';
 export type { SweepPlan, SweepReporter } from './progress.js';
 export { writeReport } from './report.js';
