@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { GaussianPolicy, Rng } from '@policy-arena/core';
 import type { IterationContext, Json } from '@policy-arena/core';
 import { CartPoleEnv } from '@policy-arena/envs';
-import { LOG_STD_RANGE, budgetPopulation, cem, cemSchema, cemUpdate, eliteCount } from './cem.js';
+import { budgetPopulation, cem, cemSchema, cemUpdate, eliteCount } from './cem.js';
+import { LOG_STD_RANGE } from './parameter-search.js';
 import type { CemConfig } from './cem.js';
 
 const defaults = Value.Default(cemSchema, {}) as CemConfig;

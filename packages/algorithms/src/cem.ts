@@ -32,12 +32,13 @@
  *   they measure the search distribution, exploration included.
  * - the search covers the log-std entries too (rllab and modular_rl search all policy parameters);
  *   candidates act stochastically with their own σ; their log-std entries are clamped to
- *   LOG_STD_RANGE before evaluation (and enter the refit clamped).
+ *   LOG_STD_RANGE (parameter-search.ts) before evaluation (and enter the refit clamped).
  */
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { definePlugin } from '@policy-arena/core';
 import type { IterationContext, IterationExtras, Json } from '@policy-arena/core';
+import { clampLogStd } from './parameter-search.js';
 
 export const cemSchema = Type.Object(
   {
@@ -141,21 +142,6 @@ export function cemUpdate(
   }
   for (let i = 0; i < n; i++) std[i] = Math.sqrt(std[i]!);
   return { mean, std, elite };
-}
-
-/**
- * Range of the log-std entries of evaluated candidates: [log 1e-6, 5]. A black-box search can
- * sample any log-std, and exp(r) overflows to ∞ for r > 709 (the env rejects non-finite actions);
- * beyond σ = e⁵ ≈ 148 (actions are clipped to [−1, 1]) a larger σ changes nothing. The lower end is
- * rllab's min_std 1e-6. [reconstructed]
- */
-export const LOG_STD_RANGE: readonly [number, number] = [Math.log(1e-6), 5];
-
-/** Clamps θ's log-std entries into LOG_STD_RANGE, in place; returns θ. */
-export function clampLogStd(theta: Float64Array, logStdOffset: number): Float64Array {
-  const [lo, hi] = LOG_STD_RANGE;
-  for (let i = logStdOffset; i < theta.length; i++) theta[i] = Math.min(hi, Math.max(lo, theta[i]!));
-  return theta;
 }
 
 /** The population for a budget: ⌊steps / (episodes · horizon)⌋, at least 10. */

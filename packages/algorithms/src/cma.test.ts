@@ -4,7 +4,7 @@ import { CmaEs } from '@policy-arena/cma-es';
 import { GaussianPolicy, Rng } from '@policy-arena/core';
 import type { IterationContext, Json } from '@policy-arena/core';
 import { CartPoleEnv } from '@policy-arena/envs';
-import { LOG_STD_RANGE } from './cem.js';
+import { LOG_STD_RANGE } from './parameter-search.js';
 import { budgetEpisodes, cma, cmaSchema, covarianceFor } from './cma.js';
 import type { CmaConfig } from './cma.js';
 

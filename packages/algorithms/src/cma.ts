@@ -29,8 +29,9 @@
  *   eigendecomposition (3.6 s at n = 1000 measured here, growing as n³) but the resume checkpoint
  *   decides: a full model's state is 1.5·n² numbers, 10 MB and 2 s to write at n = 806, every
  *   iteration of a sweep.
- * - candidates' log-std entries are clamped to LOG_STD_RANGE (cem.ts) before evaluation, and CMA-ES
- *   is told the clamped points (repaired solutions), so a wide search cannot produce σ = ∞.
+ * - candidates' log-std entries are clamped to LOG_STD_RANGE (parameter-search.ts) before
+ *   evaluation, and CMA-ES is told the clamped points (repaired solutions), so a wide search cannot
+ *   produce σ = ∞.
  * - the stop criteria of CMA-ES (tolFun, tolX, …) are ignored: the runner owns the loop and its
  *   iteration budget; a generation that would stop just continues from the current distribution.
  *
@@ -45,7 +46,7 @@ import { CmaEs } from '@policy-arena/cma-es';
 import type { CmaEsState, CovarianceModel } from '@policy-arena/cma-es';
 import { definePlugin } from '@policy-arena/core';
 import type { IterationContext, IterationExtras, Json } from '@policy-arena/core';
-import { clampLogStd } from './cem.js';
+import { clampLogStd } from './parameter-search.js';
 
 export const cmaSchema = Type.Object(
   {
@@ -121,7 +122,7 @@ export const cma = definePlugin({
         const episodes =
           config.episodesPerCandidate ||
           budgetEpisodes(ctx.stepsPerIteration, es.popsize, ctx.envSpec.maxEpisodeSteps);
-        // Repaired points: log-std entries clamped (cem.ts LOG_STD_RANGE); CMA-ES is told them as evaluated.
+        // Repaired points: log-std entries clamped (LOG_STD_RANGE); CMA-ES is told them as evaluated.
         const candidates = es.ask().map((theta) => clampLogStd(theta, policy.logStdOffset));
         const returns = await ctx.evaluateParams(candidates, { episodes, gamma: config.fitnessDiscount });
         es.tell(

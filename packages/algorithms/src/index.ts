@@ -51,7 +51,8 @@ export { cem, cemSchema, cemUpdate, eliteCount, budgetPopulation } from './cem.j
 export type { CemConfig, CemUpdate } from './cem.js';
 export { cma, cmaSchema, covarianceFor, budgetEpisodes } from './cma.js';
 export type { CmaConfig } from './cma.js';
-export { rwr, rwrSchema, shiftedWeights, linearBaselineResiduals } from './rwr.js';
+export { rwr, rwrSchema, shiftedWeights } from './rwr.js';
+export { linearBaselineResiduals } from './linear-baseline.js';
 export type { RwrConfig } from './rwr.js';
 export { reps, repsSchema, repsDual, featureDifferences, solveEta } from './reps.js';
 export type { RepsConfig, RepsDual } from './reps.js';

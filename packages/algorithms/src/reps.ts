@@ -29,7 +29,7 @@
  *   not learn at this budget, in line with Duan et al.'s REPS cart-pole score (566 of ≈ 4 900).
  * - 'monte-carlo' (default) [reconstructed]: Aₜ = Q̂ₜ − b(sₜ, t), the discounted reward-to-go of
  *   TRPO's single path (§5.1), by default with b = 0 ('linear': the least-squares state-time
- *   baseline of rwr.ts; on cart-pole, seeds 1–5, the score at iteration 5 is 4.6 without it and
+ *   baseline of linear-baseline.ts; on cart-pole, seeds 1–5, the score at iteration 5 is 4.6 without it and
  *   2.5 with it). The dual is then a function of η alone and is minimized exactly: KL(p_η ‖ uniform)
  *   decreases monotonically in η, so η solves KL = ε by bisection on log η. This is the episodic,
  *   Monte-Carlo form of REPS (episode-based REPS in Deisenroth, Neumann & Peters 2013, "A Survey on
@@ -46,7 +46,7 @@ import { definePlugin, discountedReturns } from '@policy-arena/core';
 import type { IterationContext, IterationExtras, Json, TrajectoryBatch } from '@policy-arena/core';
 import { featureCount, stateTimeFeatures } from './features.js';
 import { minimizeLbfgs } from './lbfgs.js';
-import { linearBaselineResiduals } from './rwr.js';
+import { linearBaselineResiduals } from './linear-baseline.js';
 import { refitPolicy, weightedFitSchemaFields } from './weighted-fit.js';
 
 export const repsSchema = Type.Object(

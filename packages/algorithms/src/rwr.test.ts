@@ -4,7 +4,8 @@ import { GaussianPolicy, Rng, discountedReturns, sampleEpisodes } from '@policy-
 import type { IterationContext, TrajectoryBatch } from '@policy-arena/core';
 import { CartPoleEnv } from '@policy-arena/envs';
 import { featureCount, stateTimeFeatures } from './features.js';
-import { linearBaselineResiduals, rwr, rwrSchema, shiftedWeights } from './rwr.js';
+import { linearBaselineResiduals } from './linear-baseline.js';
+import { rwr, rwrSchema, shiftedWeights } from './rwr.js';
 import type { RwrConfig } from './rwr.js';
 import { weightedLeastSquares } from './weighted-fit.js';
 

@@ -28,9 +28,9 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { definePlugin, discountedReturns } from '@policy-arena/core';
-import type { IterationContext, IterationExtras, TrajectoryBatch } from '@policy-arena/core';
-import { featureCount, stateTimeFeatures } from './features.js';
-import { refitPolicy, weightedFitSchemaFields, weightedLeastSquares } from './weighted-fit.js';
+import type { IterationContext, IterationExtras } from '@policy-arena/core';
+import { linearBaselineResiduals } from './linear-baseline.js';
+import { refitPolicy, weightedFitSchemaFields } from './weighted-fit.js';
 
 export const rwrSchema = Type.Object(
   {
@@ -50,22 +50,6 @@ export const rwrSchema = Type.Object(
   { additionalProperties: false },
 );
 export type RwrConfig = Static<typeof rwrSchema>;
-
-/** Q̂ minus its least-squares fit on the state-time features (rllab's LinearFeatureBaseline). */
-export function linearBaselineResiduals(
-  batch: TrajectoryBatch,
-  q: Float64Array,
-  horizon: number,
-): Float64Array {
-  const F = featureCount(batch.obsDim, false);
-  const phi = stateTimeFeatures(batch, horizon, false);
-  const beta = weightedLeastSquares(phi, F, q, 1, new Float64Array(q.length).fill(1));
-  return Float64Array.from(q, (qt, t) => {
-    let b = beta[F]!;
-    for (let f = 0; f < F; f++) b += beta[f]! * phi[t * F + f]!;
-    return qt - b;
-  });
-}
 
 /** rllab ERWR's weights: standardize, then shift so the smallest is 1e-8. */
 export function shiftedWeights(advantages: Float64Array): Float64Array {

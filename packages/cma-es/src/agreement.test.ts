@@ -3,7 +3,8 @@
  * seeds (reference numbers produced by running purecma.py; see this package's README).
  */
 import { describe, expect, it } from 'vitest';
-import { CmaEs, type CmaEsOptions } from './cma-es.js';
+import { CmaEs } from './cma-es.js';
+import type { CmaEsOptions } from './types.js';
 import { ellipsoid, rosenbrock, sphere } from './functions.js';
 import { Xoshiro128 } from './rng.js';
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CmaEs, minimize, strategyParameters, type CmaEsOptions, type CmaEsState } from './cma-es.js';
+import { CmaEs } from './cma-es.js';
+import { minimize } from './minimize.js';
+import { strategyParameters } from './parameters.js';
+import type { CmaEsOptions, CmaEsState } from './types.js';
 import { ellipsoid, rosenbrock, sphere } from './functions.js';
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);

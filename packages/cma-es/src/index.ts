@@ -10,19 +10,15 @@
  * @packageDocumentation
  */
 
+export { CmaEs } from './cma-es.js';
+export { minimize, type MinimizeResult } from './minimize.js';
 export {
-  CmaEs,
-  minimize,
   strategyParameters,
-  type BestSolution,
-  type CmaEsOptions,
-  type CmaEsState,
   type CovarianceModel,
   type LazyGap,
-  type MinimizeResult,
-  type StopReason,
   type StrategyParameters,
-} from './cma-es.js';
+} from './parameters.js';
+export { type BestSolution, type CmaEsOptions, type CmaEsState, type StopReason } from './types.js';
 export { symmetricEigen, symmetricEigenInPlace, type SymmetricEigen } from './eigen.js';
 export { Xoshiro128, type RngState } from './rng.js';
 export { type JsonFloat } from './encoding.js';

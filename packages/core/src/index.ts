@@ -6,6 +6,7 @@ export * from './plugin.js';
 export * from './gaussian-mlp.js';
 export * from './policy.js';
 export * from './mlp-kernels.js';
+export * from './surrogate-kernels.js';
 export * from './backend.js';
 export * from './distributions.js';
 export * from './optimize.js';

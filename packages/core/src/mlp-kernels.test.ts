@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { gaussianKl64, gaussianLogProb, gaussianLogProb64 } from './distributions.js';
-import { GaussianMlpKernels, GaussianSurrogateKernels } from './mlp-kernels.js';
+import { GaussianMlpKernels } from './mlp-kernels.js';
+import { GaussianSurrogateKernels } from './surrogate-kernels.js';
 import {
   GaussianPolicy,
   empiricalFisherVectorProduct,

@@ -3,8 +3,9 @@ import { GaussianMlp, Rng, branchRollout, sampleEpisodes } from '@policy-arena/c
 import type { BranchJob, EnvState, TrajectoryBatch } from '@policy-arena/core';
 import { SimulationDivergedError } from './errors.js';
 import type { MujocoEnv } from './mujoco/env.js';
-import { RolloutPool, mergeEpisodes } from './rollout-pool.js';
-import type { EpisodePart, ItemFailure } from './rollout-pool.js';
+import { RolloutPool } from './rollout-pool.js';
+import { mergeEpisodes } from './rollout-rounds.js';
+import type { EpisodePart, ItemFailure } from './rollout-rounds.js';
 import { EnvRegistry, defaultEnvRegistry } from './registry.js';
 
 const TASKS = ['cartpole-v1', 'swimmer-v1', 'hopper-v1', 'walker-v1'] as const;

@@ -7,8 +7,8 @@ import { GaussianMlp, threadCpuSeconds } from '@policy-arena/core/env';
 import type { Env } from '@policy-arena/core';
 import { serializeError } from './errors.js';
 import { defaultEnvRegistry } from './registry.js';
-import { atomicClaims, runBranchClaims, runEpisodeClaims } from './rollout-pool.js';
-import type { ItemFailure, RolloutReply, RolloutRequest } from './rollout-pool.js';
+import { atomicClaims, runBranchClaims, runEpisodeClaims } from './rollout-rounds.js';
+import type { ItemFailure, RolloutReply, RolloutRequest } from './rollout-rounds.js';
 
 const port = parentPort;
 if (!port) throw new Error('rollout-worker must run in a worker thread');

@@ -5,7 +5,10 @@
 import os from 'node:os';
 import { BackendUnavailableError, loadBackend } from '@policy-arena/core';
 import type { AlgorithmPlugin, BackendName, PresetName } from '@policy-arena/core';
-import { applyDefaults, compileSchema, issuesFromAjv, valueIssues, withoutOverlap } from './sweep-config.js';
+import { issuesFromAjv, withoutOverlap } from './config-messages.js';
+import { applyDefaults } from './sweep-schema.js';
+import { compileSchema } from './validation.js';
+import { valueIssues } from './value-checks.js';
 
 export class UsageError extends Error {}
 

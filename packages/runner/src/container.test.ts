@@ -9,7 +9,7 @@ import type { TrialRunner } from './container.js';
 import { TYPES } from './services.js';
 import type { Reporter } from './services.js';
 import { ResultsStore } from './store.js';
-import { applyDefaults } from './sweep-config.js';
+import { applyDefaults } from './sweep-schema.js';
 import type { TrialSpec } from './trials.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'arena-container-'));

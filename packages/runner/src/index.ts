@@ -22,25 +22,32 @@ export {
 export type { RootServices, TrialOutcome } from './container.js';
 export { PluginLoadError, importPlugin, loadPlugins, pluginExport, resolvePlugin } from './plugins.js';
 export type { LoadedPlugin, PluginSource } from './plugins.js';
+export { ConfigError } from './config-messages.js';
+export type { ConfigIssue } from './config-messages.js';
 export {
-  ConfigError,
   SweepConfigSchema,
   AlgorithmEntrySchema,
   applyDefaults,
   composeSweepSchema,
-  readSweepConfig,
-} from './sweep-config.js';
-export type { AlgorithmEntry, ConfigIssue, LoadedSweepConfig, SweepConfig } from './sweep-config.js';
+} from './sweep-schema.js';
+export type { AlgorithmEntry, SweepConfig } from './sweep-schema.js';
+export { readSweepConfig } from './sweep-config.js';
+export type { LoadedSweepConfig } from './sweep-config.js';
 export { expandTrials, fingerprint, parseShard, selectShard, trialId, gridPoints } from './trials.js';
 export type { Shard, TrialSpec } from './trials.js';
 export { ResultsStore, writeFileAtomic, MANIFEST_FILE } from './store.js';
 export type { Manifest, ManifestTrial, StoredCheckpoint, TrialState, TrialStatus } from './store.js';
-export { SweepRunner, prepareSweep, runSweep } from './sweep.js';
-export type { PreparedSweep, SweepOptions, SweepSummary } from './sweep.js';
+export { SweepRunner, runSweep } from './sweep.js';
+export type { SweepSummary } from './sweep.js';
+export { prepareSweep } from './sweep-prepare.js';
+export type { PreparedSweep, SweepOptions } from './sweep-prepare.js';
 export { PlainReporter, TtyReporter, silentSweepReporter, formatDuration } from './progress.js';
 export type { SweepPlan, SweepReporter } from './progress.js';
-export { writeReport, computeSummary, figureSpec, renderFigure } from './report.js';
-export type { ReportOptions, ReportSummary, FinalRow, AggregateRow, CurvePoint } from './report.js';
+export { writeReport } from './report.js';
+export type { ReportOptions } from './report.js';
+export { computeSummary } from './report-stats.js';
+export type { ReportSummary, FinalRow, AggregateRow, CurvePoint } from './report-stats.js';
+export { figureSpec, renderFigure } from './report-figure.js';
 export { iqm, bootstrap, stratifiedBootstrap } from './stats.js';
 export { assertPluginContract, pluginContractProblems, SHARED_METRICS } from './contract.js';
 export type { PluginContractOptions } from './contract.js';

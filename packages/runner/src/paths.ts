@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from './config.js';
 
 /** Bytes in one path component: 255 on Linux (ext4, xfs, btrfs, tmpfs) and macOS (APFS). */
 const NAME_MAX = 255;
@@ -24,18 +23,37 @@ function shown(dir: string): string {
     .join('');
 }
 
+/**
+ * An output directory the file system would refuse. The store's checks throw it without naming an
+ * option: only the caller knows whether the directory came from `--out`, a config's "out" or a
+ * default, and says so (output-dir.ts).
+ */
+export class UnusableOutputError extends Error {
+  override name = 'UnusableOutputError';
+  constructor(
+    /** The directory as given. */
+    readonly dir: string,
+    /** `"<dir>" is not usable: <why>` or `"<dir>" is not writable: <why>`, long names shortened. */
+    readonly problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`output directory ${problem}`, options);
+  }
+}
+
 function errorCode(e: unknown): string | undefined {
   return (e as { code?: string }).code;
 }
 
 /**
- * Throws a UsageError naming `flag` when `dir` cannot be created or used as a directory for
- * reasons other than permissions (which `checkWritable` probes): a name longer than the file
- * system allows, a symbolic link loop on the way, or a symbolic link to nothing.
+ * Throws an UnusableOutputError when `dir` cannot be created or used as a directory for reasons
+ * other than permissions (which `checkWritable` probes): a name longer than the file system
+ * allows, a symbolic link loop on the way, or a symbolic link to nothing.
  */
-export function checkOutputPath(dir: string, flag: string): void {
+export function checkOutputPath(dir: string): void {
   const full = path.resolve(dir);
-  const unusable = (why: string) => new UsageError(`${flag} "${shown(dir)}" is not usable: ${why}`);
+  const unusable = (why: string, cause?: unknown) =>
+    new UnusableOutputError(dir, `"${shown(dir)}" is not usable: ${why}`, cause ? { cause } : undefined);
   for (const name of full.split(path.sep)) {
     const bytes = Buffer.byteLength(name);
     if (bytes > NAME_MAX) {
@@ -64,9 +82,9 @@ export function checkOutputPath(dir: string, flag: string): void {
         probe = parent;
         continue;
       }
-      if (code === 'ELOOP') throw unusable('it goes through a symbolic link loop');
-      if (code === 'ENAMETOOLONG') throw unusable('its path is longer than the file system allows');
-      throw unusable(`cannot look up ${probe} (${code ?? String(e)})`);
+      if (code === 'ELOOP') throw unusable('it goes through a symbolic link loop', e);
+      if (code === 'ENAMETOOLONG') throw unusable('its path is longer than the file system allows', e);
+      throw unusable(`cannot look up ${probe} (${code ?? String(e)})`, e);
     }
     if (!isLink) return;
     try {
@@ -74,12 +92,12 @@ export function checkOutputPath(dir: string, flag: string): void {
       return;
     } catch (e) {
       const code = errorCode(e);
-      if (code === 'ELOOP') throw unusable('it goes through a symbolic link loop');
+      if (code === 'ELOOP') throw unusable('it goes through a symbolic link loop', e);
       if (code === 'ENOENT') {
         const target = path.resolve(path.dirname(probe), fs.readlinkSync(probe));
-        throw unusable(`${probe} is a symbolic link to ${target}, which does not exist`);
+        throw unusable(`${probe} is a symbolic link to ${target}, which does not exist`, e);
       }
-      throw unusable(`cannot follow the symbolic link ${probe} (${code ?? String(e)})`);
+      throw unusable(`cannot follow the symbolic link ${probe} (${code ?? String(e)})`, e);
     }
   }
 }

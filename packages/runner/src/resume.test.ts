@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import randomSearch from '@policy-arena/example-custom-plugin';
 import type { AlgorithmPlugin } from '@policy-arena/core';
-import { applyDefaults } from './sweep-config.js';
+import { applyDefaults } from './sweep-schema.js';
 import { runTrial, withoutTiming } from './trial.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
 

@@ -10,7 +10,8 @@ import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { UsageError, checkBackend, checkThreadCount, parseSetting, resolvePluginConfig } from './config.js';
 import { budgetFor } from './presets.js';
-import { checkWritable, makeDirectories } from './store.js';
+import { checkOutputDir } from './output-dir.js';
+import { makeDirectories } from './store.js';
 import { runTrial } from './trial.js';
 import type { IterationRecord } from './trial.js';
 import { scoreText } from './progress.js';
@@ -78,7 +79,7 @@ export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
   const settings = Object.fromEntries((raw.set ?? []).map(parseSetting));
   const config = resolvePluginConfig(plugin, raw.preset, raw.env, settings);
   await checkBackend('--backend', raw.backend);
-  checkWritable(raw.out);
+  checkOutputDir(raw.out, '--out');
   if (!raw.force && fs.existsSync(path.join(raw.out, METRICS_FILE))) {
     throw new UsageError(
       `--out "${raw.out}" already holds a run (${METRICS_FILE}); pass --force to overwrite`,

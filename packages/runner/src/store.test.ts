@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { StoreWriteError, removeTempFiles, writeFileAtomic } from './store.js';
+import { UsageError } from './config.js';
+import { checkOutputDir } from './output-dir.js';
+import { UnusableOutputError } from './paths.js';
+import { StoreWriteError, checkWritable, removeTempFiles, writeFileAtomic } from './store.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'arena-store-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -106,5 +109,30 @@ describe.skipIf(!canMount)('writeFileAtomic on a real full disk (tmpfs)', () => 
     expect(fs.readFileSync(file, 'utf8')).toBe(good);
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(JSON.parse(good));
     expect(tempFiles(mounted)).toEqual([]);
+  });
+});
+
+describe('checkWritable', () => {
+  // The store serves --out, a config's "out" and default directories alike; naming the one the
+  // user gave is the caller's job, or a sweep config's "out" would be reported as --out.
+  it('throws an UnusableOutputError that names the directory but no option', () => {
+    const file = path.join(tmp, 'a-file');
+    fs.writeFileSync(file, '');
+    const dir = path.join(file, 'sub');
+    const error = (() => {
+      try {
+        checkWritable(dir);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(UnusableOutputError);
+    expect(error).not.toBeInstanceOf(UsageError);
+    expect((error as UnusableOutputError).dir).toBe(dir);
+    expect((error as Error).message).not.toMatch(/--out|"out"/);
+    expect(() => checkOutputDir(dir, '"out"')).toThrow(
+      new UsageError(`"out" "${dir}" is not writable: ${file} is not a directory`),
+    );
   });
 });

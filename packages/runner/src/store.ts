@@ -21,8 +21,9 @@ import { Type } from '@sinclair/typebox';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Json } from '@policy-arena/core';
 import { UsageError } from './config.js';
-import { issuesFromAjv, makeAjv } from './sweep-config.js';
-import { checkOutputPath } from './paths.js';
+import { issuesFromAjv } from './config-messages.js';
+import { makeAjv } from './validation.js';
+import { UnusableOutputError, checkOutputPath } from './paths.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
 import type { TrialSpec } from './trials.js';
 
@@ -112,10 +113,11 @@ export function makeDirectories(dir: string): void {
 
 /**
  * The nearest existing ancestor of `dir` must be a directory we can create entries in; probed by
- * creating and removing a temporary directory (permission bits say nothing for root).
+ * creating and removing a temporary directory (permission bits say nothing for root). Throws an
+ * UnusableOutputError.
  */
-export function checkWritable(dir: string, flag = '--out'): void {
-  checkOutputPath(dir, flag);
+export function checkWritable(dir: string): void {
+  checkOutputPath(dir);
   let probe = path.resolve(dir);
   while (!fs.existsSync(probe)) {
     const parent = path.dirname(probe);
@@ -123,13 +125,15 @@ export function checkWritable(dir: string, flag = '--out'): void {
     probe = parent;
   }
   if (!fs.statSync(probe).isDirectory()) {
-    throw new UsageError(`${flag} "${dir}" is not writable: ${probe} is not a directory`);
+    throw new UnusableOutputError(dir, `"${dir}" is not writable: ${probe} is not a directory`);
   }
   try {
     fs.rmdirSync(fs.mkdtempSync(path.join(probe, '.arena-write-probe-')));
   } catch (e) {
-    throw new UsageError(
-      `${flag} "${dir}" is not writable: cannot create entries in ${probe} (${(e as { code?: string }).code ?? e})`,
+    throw new UnusableOutputError(
+      dir,
+      `"${dir}" is not writable: cannot create entries in ${probe} (${(e as { code?: string }).code ?? e})`,
+      { cause: e },
     );
   }
 }

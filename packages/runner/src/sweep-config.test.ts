@@ -10,8 +10,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
-import { ConfigError, MAX_CONFIG_DEPTH, readSweepConfig } from './sweep-config.js';
-import type { ConfigIssue } from './sweep-config.js';
+import { ConfigError } from './config-messages.js';
+import type { ConfigIssue } from './config-messages.js';
+import { readSweepConfig } from './sweep-config.js';
+import { MAX_CONFIG_DEPTH } from './value-checks.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'arena-sweep-config-unit-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -7,154 +7,26 @@
  * seed and the iteration index), so the worker count, the shard split and interruptions change
  * nothing but the `seconds` fields.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { inject, injectable } from 'inversify';
 import { Piscina } from 'piscina';
-import lockfile from 'proper-lockfile';
-import { resolve as resolveModule } from 'import-meta-resolve';
-import type { AlgorithmPlugin, Json } from '@policy-arena/core';
-import { UsageError } from './config.js';
 import { createRootContainer } from './container.js';
 import type { TrialOutcome } from './container.js';
 import { silentSweepReporter } from './progress.js';
 import type { SweepReporter } from './progress.js';
 import type { Clock } from './services.js';
-import { MANIFEST_FILE, ResultsStore, checkWritable, makeDirectories, removeTempFiles } from './store.js';
-import type { Manifest, ManifestTrial, TrialFailure, TrialState } from './store.js';
-import { canonicalJson, expandTrials, fingerprint, selectShard, shortHash } from './trials.js';
-import type { Shard, TrialSpec } from './trials.js';
-import { readSweepConfig } from './sweep-config.js';
-import type { LoadedSweepConfig } from './sweep-config.js';
+import { ResultsStore, makeDirectories, removeTempFiles } from './store.js';
+import type { TrialFailure, TrialState } from './store.js';
+import { fingerprint } from './trials.js';
+import type { TrialSpec } from './trials.js';
+import { LOCK_POLL_MS, LOCK_STALE_MS, lockManifest, lockTrial } from './sweep-locks.js';
+import type { Release } from './sweep-locks.js';
+import { composeManifest } from './sweep-manifest.js';
+import type { PreparedSweep } from './sweep-prepare.js';
 import type { SweepTask, SweepWorkerData, WorkerMessage } from './sweep-worker.js';
-
-export interface SweepOptions {
-  readonly builtinPlugins: readonly AlgorithmPlugin[];
-  readonly taskIds: readonly string[];
-  /** Overrides the config's `out` (relative to cwd). */
-  readonly out?: string;
-  readonly workers?: number;
-  /** Sampling threads per trial (default: the cores left over by the concurrent trials). */
-  readonly samplerWorkers?: number;
-  readonly shard?: Shard;
-  readonly checkpointEvery?: number;
-  /** Seconds without a finished iteration before a trial is stopped (default: config, else 3600). */
-  readonly iterationTimeout?: number;
-  readonly cwd?: string;
-}
-
-export interface PreparedSweep {
-  readonly loaded: LoadedSweepConfig;
-  /** Every trial of the config. */
-  readonly trials: readonly TrialSpec[];
-  /** This shard's trials. */
-  readonly selected: readonly TrialSpec[];
-  readonly outDir: string;
-  readonly workers: number;
-  /** Sampling threads per trial; undefined: `defaultSamplerWorkers` of the concurrent trials. */
-  readonly samplerWorkers: number | undefined;
-  readonly checkpointEvery: number;
-  readonly iterationTimeout: number;
-  readonly shard?: Shard;
-  /**
-   * Trials recorded before fingerprints covered the plugin's identity, whose recorded package
-   * version (the manifest's) is the current one: their files get the current fingerprint when run.
-   */
-  readonly legacy: ReadonlySet<string>;
-}
-
-/** Default of `iterationTimeout`: generous next to a paper-size iteration (≈ 1 min on 2 cores). */
-export const DEFAULT_ITERATION_TIMEOUT_S = 3600;
-
-/** The fingerprint a spec had before it carried its plugin's identity (results of 0.1.0 and earlier). */
-function legacyFingerprint(spec: TrialSpec): string {
-  const { id: _id, plugin: _plugin, ...rest } = spec;
-  return shortHash(canonicalJson(rest), 16);
-}
-
-/** Reads and checks everything; writes nothing. Throws ConfigError or UsageError. */
-export async function prepareSweep(configFile: string, options: SweepOptions): Promise<PreparedSweep> {
-  const loaded = await readSweepConfig(configFile, {
-    builtinPlugins: options.builtinPlugins,
-    taskIds: options.taskIds,
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-  });
-  const trials = expandTrials(loaded);
-  const selected = selectShard(trials, options.shard);
-  const cwd = options.cwd ?? process.cwd();
-  const outDir =
-    options.out !== undefined
-      ? path.resolve(cwd, options.out)
-      : loaded.config.out !== undefined
-        ? path.resolve(path.dirname(loaded.file), loaded.config.out)
-        : path.resolve(cwd, 'runs', path.basename(loaded.file).replace(/\.jsonc?$/i, ''));
-  const outFlag = options.out !== undefined ? '--out' : '"out"';
-  checkWritable(outDir, outFlag);
-  if (fs.existsSync(outDir)) {
-    const entries = fs.readdirSync(outDir).filter((e) => !e.startsWith('.'));
-    if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
-      throw new UsageError(
-        `${outFlag} "${outDir}" is not empty and holds no sweep (${MANIFEST_FILE}); choose an empty or new directory`,
-      );
-    }
-  }
-  const store = new ResultsStore(outDir);
-  const recordedVersions = store.readManifest()?.packages ?? {};
-  const legacy = new Set<string>();
-  const mine = new Set(selected.map((t) => t.id));
-  // Legacy results are looked for in every shard's trials: the first sweep with this version adopts
-  // them all, before its manifest (whose package versions are the evidence) is rewritten.
-  for (const spec of trials) {
-    const print = fingerprint(spec);
-    const state = store.readState(spec.id);
-    const checkpoint = store.readCheckpoint(spec.id);
-    const stored = [state?.fingerprint, checkpoint?.fingerprint].filter((f) => f !== undefined);
-    if (stored.every((f) => f === print)) continue;
-    if (
-      stored.every((f) => f === print || f === legacyFingerprint(spec)) &&
-      (!state || !('plugin' in state.spec)) &&
-      recordedVersions[spec.plugin.package] === spec.plugin.version
-    ) {
-      legacy.add(spec.id);
-      continue;
-    }
-    if (!mine.has(spec.id)) continue; // another shard's problem
-    const other = state && state.fingerprint !== print ? state.spec : undefined;
-    const changed = other
-      ? Object.keys({ ...other, ...spec }).filter(
-          (k) =>
-            JSON.stringify((other as unknown as Record<string, unknown>)[k]) !==
-            JSON.stringify((spec as unknown as Record<string, unknown>)[k]),
-        )
-      : [];
-    const was = other?.plugin;
-    const upgrade =
-      was && (was.package !== spec.plugin.package || was.version !== spec.plugin.version)
-        ? `; it ran ${was.package}@${was.version}, this sweep has ${spec.plugin.package}@${spec.plugin.version}`
-        : '';
-    throw new UsageError(
-      `${outFlag} "${outDir}" holds trial ${spec.id} run with a different spec${changed.length ? ` (${changed.join(', ')} changed)` : ''}${upgrade}; use another output directory or delete ${store.trialDir(spec.id)}`,
-    );
-  }
-  const requested = options.workers ?? loaded.config.workers ?? os.availableParallelism();
-  return {
-    loaded,
-    trials,
-    selected,
-    outDir,
-    workers: Math.max(1, requested),
-    samplerWorkers: options.samplerWorkers ?? loaded.config.samplerWorkers,
-    checkpointEvery: options.checkpointEvery ?? loaded.config.checkpointEvery ?? 1,
-    iterationTimeout:
-      options.iterationTimeout ?? loaded.config.iterationTimeout ?? DEFAULT_ITERATION_TIMEOUT_S,
-    ...(options.shard ? { shard: options.shard } : {}),
-    legacy,
-  };
-}
 
 /**
  * Sampling threads per trial when the config does not say: with T trials at once on C cores, each
@@ -173,57 +45,6 @@ export function workerFile(): string {
     : new URL('./sweep-worker.js', here);
   return fileURLToPath(url);
 }
-
-function packageVersionOf(specifier: string): string | undefined {
-  try {
-    let dir = path.dirname(fileURLToPath(resolveModule(specifier, import.meta.url)));
-    for (;;) {
-      const file = path.join(dir, 'package.json');
-      if (fs.existsSync(file)) {
-        const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
-        if (pkg.name === specifier) return pkg.version;
-      }
-      const parent = path.dirname(dir);
-      if (parent === dir) return undefined;
-      dir = parent;
-    }
-  } catch {
-    return undefined;
-  }
-}
-
-export function packageVersions(): Record<string, string> {
-  const versions: Record<string, string> = { node: process.version };
-  const own = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    name: string;
-    version: string;
-  };
-  versions[own.name] = own.version;
-  for (const name of ['@policy-arena/core', '@policy-arena/envs', '@policy-arena/algorithms']) {
-    const v = packageVersionOf(name);
-    if (v) versions[name] = v;
-  }
-  return versions;
-}
-
-function manifestTrial(spec: TrialSpec, state: TrialState | undefined): ManifestTrial {
-  return {
-    id: spec.id,
-    algorithm: spec.algorithm,
-    label: spec.label,
-    variant: spec.variant,
-    task: spec.task,
-    seed: spec.seed,
-    grid: spec.grid,
-    iterations: spec.iterations,
-    stepsPerIteration: spec.stepsPerIteration,
-    fingerprint: fingerprint(spec),
-    status: state?.status ?? 'pending',
-    iterationsDone: state?.iterationsDone ?? 0,
-    wallSeconds: state?.wallSeconds ?? 0,
-  };
-}
-
 export interface SweepSummary {
   readonly total: number;
   readonly skipped: number;
@@ -234,24 +55,10 @@ export interface SweepSummary {
   readonly outDir: string;
 }
 
-/**
- * Locks. A trial is run only by the process holding its lock, `trials/<id>/.lock` (proper-lockfile:
- * an atomic mkdir, its mtime refreshed every LOCK_UPDATE_MS); a lock not refreshed for
- * LOCK_STALE_MS is stale — its sweep was killed or lost its machine — and the next sweep takes it
- * over and resumes the trial from its checkpoint. manifest.json is rewritten under its own lock, so
- * two sweeps never interleave read-modify-write cycles.
- */
-export const LOCK_STALE_MS = 10_000;
-const LOCK_UPDATE_MS = 2_500;
-/** How often a sweep waiting for trials held by another sweep looks again. */
-const LOCK_POLL_MS = 1_000;
-
 /** A trial stopped for going `iterationTimeout` seconds without finishing an iteration. */
 export class IterationTimeoutError extends Error {
   override name = 'IterationTimeoutError';
 }
-
-type Release = () => Promise<void>;
 
 /** Runs a prepared sweep. Injected: the results store, the progress reporter and the clock. */
 @injectable()
@@ -265,60 +72,13 @@ export class SweepRunner {
   /** Rewrites manifest.json from the config and every trial's trial.json (all shards), under its lock. */
   async writeManifest(prepared: PreparedSweep): Promise<void> {
     makeDirectories(prepared.outDir);
-    const release = await lockfile.lock(prepared.outDir, {
-      realpath: false,
-      lockfilePath: path.join(prepared.outDir, '.manifest.lock'),
-      stale: LOCK_STALE_MS,
-      update: LOCK_UPDATE_MS,
-      retries: { retries: 200, minTimeout: 20, maxTimeout: 250 },
-    });
+    const release = await lockManifest(prepared.outDir);
     try {
       removeTempFiles(prepared.outDir);
-      this.store.writeManifest(this.composeManifest(prepared));
+      this.store.writeManifest(composeManifest(this.store, prepared, this.clock));
     } finally {
       await release();
     }
-  }
-
-  private composeManifest(prepared: PreparedSweep): Manifest {
-    const { loaded } = prepared;
-    const previous = this.store.readManifest();
-    const current = new Set(prepared.trials.map((t) => t.id));
-    const trials: ManifestTrial[] = prepared.trials.map((spec) =>
-      manifestTrial(spec, this.store.readState(spec.id)),
-    );
-    // Trials of an earlier config of this directory stay listed (their results are still there).
-    for (const t of previous?.trials ?? []) {
-      if (!current.has(t.id)) {
-        const state = this.store.readState(t.id);
-        trials.push(state ? manifestTrial(state.spec, state) : t);
-      }
-    }
-    return {
-      version: 1,
-      name: loaded.config.name ?? path.basename(loaded.file).replace(/\.jsonc?$/i, ''),
-      configFile: loaded.file,
-      config: loaded.config as unknown as Json,
-      preset: loaded.preset,
-      seeds: loaded.config.seeds,
-      tasks: loaded.config.tasks,
-      packages: {
-        ...packageVersions(),
-        ...Object.fromEntries(
-          loaded.thirdParty
-            .filter((p) => p.source.packageName && p.source.packageVersion)
-            .map((p) => [p.source.packageName!, p.source.packageVersion!]),
-        ),
-      },
-      plugins: loaded.thirdParty.map((p) => ({
-        specifier: p.source.specifier,
-        name: p.plugin.name,
-        ...(p.source.packageName ? { packageName: p.source.packageName } : {}),
-        ...(p.source.packageVersion ? { version: p.source.packageVersion } : {}),
-      })),
-      updatedAt: this.clock.isoDate(),
-      trials,
-    };
   }
 
   private setState(spec: TrialSpec, patch: Partial<TrialState>): void {
@@ -358,19 +118,7 @@ export class SweepRunner {
   private async tryLock(spec: TrialSpec, onCompromised: (e: Error) => void): Promise<Release | undefined> {
     const dir = this.store.trialDir(spec.id);
     makeDirectories(dir);
-    try {
-      return await lockfile.lock(dir, {
-        realpath: false,
-        lockfilePath: path.join(dir, '.lock'),
-        stale: LOCK_STALE_MS,
-        update: LOCK_UPDATE_MS,
-        retries: 0,
-        onCompromised,
-      });
-    } catch (e) {
-      if ((e as { code?: string }).code === 'ELOCKED') return undefined;
-      throw e;
-    }
+    return lockTrial(dir, onCompromised);
   }
 
   private holder(spec: TrialSpec): string {

@@ -17,8 +17,11 @@ import { builtinPlugins } from '@policy-arena/algorithms';
 import type { AlgorithmPlugin } from '@policy-arena/core';
 import type { BackendName, Json, PresetName } from '@policy-arena/core';
 import { budgetFor } from './presets.js';
-import { ConfigError, applyDefaults, compileSchema, issuesFromAjv } from './sweep-config.js';
-import type { ConfigIssue, LoadedSweepConfig } from './sweep-config.js';
+import { ConfigError, issuesFromAjv } from './config-messages.js';
+import type { ConfigIssue } from './config-messages.js';
+import type { LoadedSweepConfig } from './sweep-config.js';
+import { applyDefaults } from './sweep-schema.js';
+import { compileSchema } from './validation.js';
 
 export interface TrialSpec {
   readonly id: string;
