@@ -15,7 +15,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import * as jsonc from 'jsonc-parser';
-import { BACKENDS } from '@policy-arena/core';
+import { BACKENDS, PLUGIN_NAME_PATTERN } from '@policy-arena/core';
 import type { AlgorithmPlugin, BackendName, PresetName } from '@policy-arena/core';
 import { PRESETS } from './presets.js';
 import { loadPlugins } from './plugins.js';
@@ -39,7 +39,7 @@ const BudgetOverride = Type.Object(
   { additionalProperties: false },
 );
 
-const LABEL = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
+const LABEL = PLUGIN_NAME_PATTERN;
 
 /** The keyword compileSchema adds to every integer schema; not part of any published schema. */
 const SAFE_INTEGER = 'x-policy-arena-safe-integer';
