@@ -45,7 +45,7 @@ export const builtinPlugins: readonly AlgorithmPlugin[] = [
   cma,
   rwr,
   reps,
-] as unknown as readonly AlgorithmPlugin[];
+];
 
 export { cem, cemSchema, cemUpdate, eliteCount, budgetPopulation } from './cem.js';
 export type { CemConfig, CemUpdate } from './cem.js';

@@ -69,7 +69,7 @@ describe('strategyParameters', () => {
     const full = strategyParameters(364);
     const m = strategyParameters(364, undefined, 'full', 'purecmaes');
     expect(rel(m.lazyGapEvals, full.lazyGapEvals / 5)).toBeLessThan(1e-14);
-    expect(m.lazyGapEvals / m.lambda).toBeCloseTo(3.4, 1); // generations, as purecma's lazy update gap
+    expect(m.lazyGapEvals / m.lambda).toBeCloseTo(3.4, 1); // generations: purecmaes.m's gap at n = 364
     expect(full.lazyGapEvals / full.lambda).toBeCloseTo(17.2, 1);
     const sep = strategyParameters(364, undefined, 'diagonal');
     expect(rel(sep.c1, (full.c1 * 366) / 3)).toBeLessThan(1e-15);

@@ -2,7 +2,10 @@
  * Structural check of the AlgorithmPlugin contract, for plugins loaded at run time from packages
  * this repo has never seen. Returns every problem found (empty when the object is a plugin).
  */
-const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+import { PLUGIN_NAME_PATTERN, PRESET_NAMES } from './plugin.js';
+
+const NAME = new RegExp(PLUGIN_NAME_PATTERN);
+const PRESETS: readonly string[] = PRESET_NAMES;
 
 export function pluginProblems(candidate: unknown): string[] {
   if (typeof candidate !== 'object' || candidate === null) {
@@ -32,8 +35,7 @@ export function pluginProblems(candidate: unknown): string[] {
       problems.push('"presets" must be an object');
     else {
       for (const [key, value] of Object.entries(p['presets'] as Record<string, unknown>)) {
-        if (!['smoke', 'quick', 'paper'].includes(key))
-          problems.push(`unknown preset "${key}" (valid: smoke, quick, paper)`);
+        if (!PRESETS.includes(key)) problems.push(`unknown preset "${key}" (valid: ${PRESETS.join(', ')})`);
         if (typeof value !== 'function')
           problems.push(`preset "${key}" must be a function (envId) => settings`);
       }

@@ -75,10 +75,23 @@ export interface PluginDeps {
   readonly rng: Rng;
 }
 
-export type PresetName = 'smoke' | 'quick' | 'paper';
+/**
+ * The presets, smallest budget first: the keys a plugin's `presets` may use, the runner's budget
+ * tables and its `--preset` choices. Listed once here so that a new preset cannot be accepted by
+ * one of them and refused by another.
+ */
+export const PRESET_NAMES = ['smoke', 'quick', 'paper'] as const;
+
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+/**
+ * Kebab-case, as a JSON Schema `pattern`: a plugin's name, and a sweep entry's label, which stands
+ * in for the name in trial ids and directory names (hence no dots, slashes or upper case).
+ */
+export const PLUGIN_NAME_PATTERN = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
 
 export interface AlgorithmPlugin<S extends TObject = TObject> {
-  /** Unique, kebab-case: `trpo-single-path`. */
+  /** Unique, kebab-case (`PLUGIN_NAME_PATTERN`): `trpo-single-path`. */
   readonly name: string;
   /** One line for `arena list` and reports. */
   readonly description: string;

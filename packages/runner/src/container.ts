@@ -4,7 +4,9 @@
  * TrialRunner, so nothing trial-specific leaks between trials that share a worker.
  *
  * Inversify 8 with `experimentalDecorators` and no decorator metadata: every injection names its
- * identifier with `@inject(Symbol.for('…'))` (the TYPES table).
+ * identifier with `@inject(Symbol.for('…'))` (the TYPES table), because most parameter types here
+ * are interfaces or plain numbers that metadata could not tell apart (the runner's README, "The
+ * container").
  */
 import { Container, inject, injectable } from 'inversify';
 import type { AlgorithmPlugin, BackendName, EnvSpec, Rng } from '@policy-arena/core';

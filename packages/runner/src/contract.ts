@@ -140,7 +140,7 @@ async function behaviourProblems(plugin: AlgorithmPlugin, options: PluginContrac
   const observed: AlgorithmPlugin = {
     ...plugin,
     create(settings, deps) {
-      const optimizer = plugin.create(settings as never, deps);
+      const optimizer = plugin.create(settings, deps);
       const wrapped: Optimizer = {
         async iterate(ctx) {
           const extras = (await optimizer.iterate(ctx)) as unknown;

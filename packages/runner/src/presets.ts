@@ -7,6 +7,7 @@
  * - `quick`: minutes on 2 cores; shows learning (cart-pole: the same as `paper`, ~1 minute).
  * - `smoke`: seconds; for tests of the plumbing, not of learning.
  */
+import { PRESET_NAMES } from '@policy-arena/core';
 import type { PresetName } from '@policy-arena/core';
 
 export interface Budget {
@@ -14,7 +15,8 @@ export interface Budget {
   readonly stepsPerIteration: number;
 }
 
-export const PRESETS: readonly PresetName[] = ['smoke', 'quick', 'paper'];
+/** The runner's name for core's `PRESET_NAMES` (kept: it is part of the runner's public API). */
+export const PRESETS: readonly PresetName[] = PRESET_NAMES;
 
 /**
  * Ids of each locomotion task, current version first. A new version of a task (v2: centre-of-mass

@@ -1,6 +1,6 @@
 /**
  * The runner's services and their identifiers for the inversify container (always
- * `@inject(Symbol.for('…'))`, no decorator metadata: inversify 8 with `experimentalDecorators` only).
+ * `@inject(Symbol.for('…'))`, no decorator metadata: the runner's README, "The container", says why).
  *
  * Root container (one per process or worker thread): algorithm plugins (multi-bound, looked up by
  * name), env registry, policy factory, tensor backend, results store, progress reporter, clock.

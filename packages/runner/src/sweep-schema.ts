@@ -4,7 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { BACKENDS } from '@policy-arena/core';
+import { BACKENDS, PLUGIN_NAME_PATTERN } from '@policy-arena/core';
 import type { AlgorithmPlugin } from '@policy-arena/core';
 import { PRESETS } from './presets.js';
 
@@ -26,7 +26,8 @@ const BudgetOverride = Type.Object(
   { additionalProperties: false },
 );
 
-export const LABEL = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
+/** A label stands in for a plugin name in trial ids, so it follows the same pattern. */
+export const LABEL = PLUGIN_NAME_PATTERN;
 
 export const AlgorithmEntrySchema = Type.Object(
   {

@@ -219,7 +219,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
   });
   let optimizer: ReturnType<AlgorithmPlugin['create']>;
   try {
-    optimizer = plugin.create(config as never, { envSpec: spec, policy, rng: trialRng.split('plugin') });
+    optimizer = plugin.create(config, { envSpec: spec, policy, rng: trialRng.split('plugin') });
     if (resume) optimizer.load(resume.optimizerState);
   } catch (e) {
     await pool.close();
