@@ -249,15 +249,20 @@ describe('arena run', () => {
     expect(fs.readFileSync(trialFile(out, 1, 'metrics.jsonl'), 'utf8')).toBe(before);
   });
 
-  it('refuses a directory in the layout before results stores, naming it', () => {
+  it('refuses a directory in the layout before results stores, naming it, and replaces it with --force', () => {
     const out = path.join(tmp, 'old-layout');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'metrics.jsonl'), '');
     fs.writeFileSync(path.join(out, 'run.json'), '{}');
-    const r = arena(...base, ...short, '--out', out, '--force');
+    const r = arena(...base, ...short, '--out', out);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/holds a run in the layout before results stores \(metrics\.jsonl, run\.json\)/);
+    expect(r.stderr).toMatch(
+      /holds a run in the layout before results stores \(metrics\.jsonl, run\.json\).*pass --force to replace it/,
+    );
     expect(fs.readdirSync(out).sort()).toEqual(['metrics.jsonl', 'run.json']);
+    const forced = arena(...base, ...short, '--out', out, '--force', '--quiet');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'trials']);
   });
 
   it('resumes a run killed with SIGKILL to the results of an uninterrupted one', async () => {

@@ -51,6 +51,8 @@ export interface PreparedRun {
   /** Its trial: the spec a sweep config with this algorithm, task, seed and settings would make. */
   readonly spec: TrialSpec;
   readonly quiet: boolean;
+  /** Files of an old-layout run in the output directory, deleted before the trial runs (--force). */
+  readonly replaced: readonly string[];
 }
 
 /** What `arena run` wrote before it was a one-trial sweep; such a directory is not resumable. */
@@ -92,12 +94,12 @@ export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
   await checkBackend('--backend', raw.backend);
   checkOutputDir(raw.out, '--out');
   const outDir = path.resolve(raw.out);
-  if (
+  const oldLayout =
     !fs.existsSync(path.join(outDir, MANIFEST_FILE)) &&
-    OLD_LAYOUT.every((f) => fs.existsSync(path.join(outDir, f)))
-  ) {
+    OLD_LAYOUT.every((f) => fs.existsSync(path.join(outDir, f)));
+  if (oldLayout && !raw.force) {
     throw new UsageError(
-      `--out "${raw.out}" holds a run in the layout before results stores (${OLD_LAYOUT.join(', ')}), which cannot be resumed; use another output directory`,
+      `--out "${raw.out}" holds a run in the layout before results stores (${OLD_LAYOUT.join(', ')}), which cannot be resumed; pass --force to replace it, or use another output directory`,
     );
   }
 
@@ -126,10 +128,12 @@ export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
     taskIds: defaultEnvRegistry.ids(),
     out: outDir,
     restart: { flag: '--force', forced: raw.force ?? false },
+    // --force replaced such a run before, and `pnpm demo` passes it: keep that working.
+    ...(oldLayout ? { replaced: OLD_LAYOUT } : {}),
   });
   const [spec] = sweep.selected;
   if (!spec || sweep.selected.length !== 1) throw new Error('arena run: expected exactly one trial');
-  return { sweep, spec, quiet: raw.quiet ?? false };
+  return { sweep, spec, quiet: raw.quiet ?? false, replaced: oldLayout ? OLD_LAYOUT : [] };
 }
 
 /** The progress line of one iteration, as `arena run` printed it before it ran through the sweep. */
@@ -197,6 +201,7 @@ export async function executeRun(run: PreparedRun, signal?: AbortSignal): Promis
   const write = (text: string) => {
     if (!run.quiet) process.stderr.write(text);
   };
+  for (const file of run.replaced) fs.rmSync(path.join(run.sweep.outDir, file), { force: true });
   const summary = await runSweep(run.sweep, {
     reporter: new RunReporter(write),
     ...(signal ? { signal } : {}),

@@ -35,6 +35,8 @@ export interface SweepOptions {
    * before it runs, not here: preparing writes and deletes nothing).
    */
   readonly restart?: { readonly flag: string; readonly forced: boolean };
+  /** Files in the output directory that the caller deletes before running, so they do not make it "not empty". */
+  readonly replaced?: readonly string[];
 }
 
 export interface PreparedSweep {
@@ -95,7 +97,9 @@ export function prepareLoadedSweep(loaded: LoadedSweepConfig, options: SweepOpti
   const outFlag = options.out !== undefined ? '--out' : '"out"';
   checkOutputDir(outDir, outFlag);
   if (fs.existsSync(outDir)) {
-    const entries = fs.readdirSync(outDir).filter((e) => !e.startsWith('.'));
+    const entries = fs
+      .readdirSync(outDir)
+      .filter((e) => !e.startsWith('.') && !options.replaced?.includes(e));
     if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
       throw new UsageError(
         `${outFlag} "${outDir}" is not empty and holds no sweep (${MANIFEST_FILE}); choose an empty or new directory`,
