@@ -39,7 +39,7 @@ export { ResultsStore, writeFileAtomic, MANIFEST_FILE } from './store.js';
 export type { Manifest, ManifestTrial, StoredCheckpoint, TrialState, TrialStatus } from './store.js';
 export { SweepRunner, runSweep } from './sweep.js';
 export type { SweepSummary } from './sweep.js';
-export { prepareSweep } from './sweep-prepare.js';
+export { prepareLoadedSweep, prepareSweep } from './sweep-prepare.js';
 export type { PreparedSweep, SweepOptions } from './sweep-prepare.js';
 export { PlainReporter, TtyReporter, silentSweepReporter, formatDuration } from './progress.js';
 export type { SweepPlan, SweepReporter } from './progress.js';
