@@ -117,15 +117,17 @@ export class TrajectoryBuilder {
         `TrajectoryBuilder.endEpisode: the final observation has ${finalObservation.length} entries, expected ${this.obsDim}`,
       );
     }
-    this.episodes.push({
+    const episode: { -readonly [K in keyof EpisodeInfo]: EpisodeInfo[K] } = {
       start: this.episodeStart,
       length,
       return: this.episodeReturn,
       terminated,
       truncated,
-      ...(finalObservation ? { finalObservation } : {}),
-      ...(rewardTerms ? { rewardTerms } : {}),
-    });
+    };
+    // Added, not spread in: episodes can be a few steps long, and spreading is the slower path.
+    if (finalObservation) episode.finalObservation = finalObservation;
+    if (rewardTerms) episode.rewardTerms = rewardTerms;
+    this.episodes.push(episode);
     this.episodeStart = this.steps;
     this.episodeReturn = 0;
   }
