@@ -1,4 +1,12 @@
-export { runTrial, TIMING_FIELDS, withoutTiming, architectureFor, defaultPolicy } from './trial.js';
+export {
+  runTrial,
+  TIMING_FIELDS,
+  RUNNER_METRIC_PREFIXES,
+  isRunnerMetric,
+  withoutTiming,
+  architectureFor,
+  defaultPolicy,
+} from './trial.js';
 export type { IterationRecord, TrialOptions, TrialResult, TrialCheckpoint, PolicyMaker } from './trial.js';
 export {
   BUDGETS,
