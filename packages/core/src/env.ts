@@ -18,6 +18,24 @@ export interface EnvSpec {
   /** Simulated seconds per env step. */
   readonly dt?: number;
   readonly description?: string;
+  /**
+   * Names of the reward's terms, in the order in which they add up to the reward; when given,
+   * every step's `info.rewardTerms` has exactly these keys. Declared up front (Gymnasium's info is
+   * open-ended) so that a sampler can lay out per-episode sums before the first step.
+   */
+  readonly rewardTerms?: readonly string[];
+}
+
+/**
+ * Extra facts about a step, as Gymnasium's `info` dict; nothing in it changes the dynamics.
+ */
+export interface StepInfo {
+  /**
+   * The reward split into its terms (Gymnasium's MuJoCo envs report e.g. `reward_forward` and
+   * `reward_ctrl`). Costs are negative, so the terms, added in `spec.rewardTerms` order, give
+   * exactly `reward`.
+   */
+  readonly rewardTerms?: Readonly<Record<string, number>>;
 }
 
 export interface StepResult {
@@ -28,6 +46,7 @@ export interface StepResult {
   readonly terminated: boolean;
   /** The episode was cut at the horizon: the task itself could go on. */
   readonly truncated: boolean;
+  readonly info?: StepInfo;
 }
 
 /** An opaque, exact copy of an environment's state; restoring it continues bitwise identically. */

@@ -37,6 +37,10 @@ export function rolloutEpisode(
 ): void {
   const episodeRng = rng.splitIndex('episode', index);
   const action = new Float64Array(policy.actDim);
+  const names = env.spec.rewardTerms;
+  // Summed here, one slot per term, so the hot loop allocates nothing for the terms; the sums
+  // become one object per episode at its end.
+  const sums = names ? new Float64Array(names.length) : undefined;
   let obs = env.reset(episodeRng.seed31());
   for (;;) {
     if (snapshots) snapshots.push(env.snapshot!());
@@ -44,8 +48,19 @@ export function rolloutEpisode(
     const r = env.step(action);
     builder.push(obs, action, r.reward);
     obs = r.observation;
+    if (sums) {
+      const terms = r.info?.rewardTerms;
+      if (!terms) throw new TypeError(`${env.spec.id}: a step returned no info.rewardTerms`);
+      for (let j = 0; j < sums.length; j++) sums[j]! += terms[names![j]!]!;
+    }
     if (r.terminated || r.truncated) {
-      builder.endEpisode(r.terminated, !r.terminated);
+      let termSums: Record<string, number> | undefined;
+      if (sums) {
+        termSums = {};
+        for (let j = 0; j < sums.length; j++) termSums[names![j]!] = sums[j]!;
+      }
+      // obs is the step's own fresh array, so the batch may keep it without a copy.
+      builder.endEpisode(r.terminated, !r.terminated, obs, termSums);
       return;
     }
   }

@@ -46,6 +46,31 @@ describe('discountedReturns', () => {
     ]);
   });
 
+  it('hands a truncated episode its final observation, so the tail can be V(s_T)', () => {
+    const b = new TrajectoryBuilder(1, 1);
+    b.push([0], [0], 1);
+    b.endEpisode(true, false, Float64Array.of(7));
+    b.push([1], [0], 1);
+    b.push([2], [0], 1);
+    b.endEpisode(false, true, Float64Array.of(3));
+    const batch = b.build();
+    const seen: number[][] = [];
+    const q = discountedReturns(batch, 0.5, (ep, sT) => {
+      seen.push([ep.start, ...sT!]);
+      return 10 * sT![0]!; // V(s) = 10 s
+    });
+    expect(seen).toEqual([[1, 3]]); // only the truncated episode, with s_T = 3
+    expect(Array.from(q)).toEqual([1, 1 + 0.5 * (1 + 0.5 * 30), 1 + 0.5 * 30]);
+    expect(batch.episodes.map((e) => Array.from(e.finalObservation!))).toEqual([[7], [3]]);
+  });
+
+  it('keeps per-episode reward-term sums as given', () => {
+    const b = new TrajectoryBuilder(1, 1);
+    b.push([0], [0], 1.5);
+    b.endEpisode(true, false, Float64Array.of(0), { forward: 0.5, alive: 1 });
+    expect(b.build().episodes[0]!.rewardTerms).toEqual({ forward: 0.5, alive: 1 });
+  });
+
   it('rejects malformed use', () => {
     const b = new TrajectoryBuilder(2, 1);
     expect(() => b.push([0], [0], 1)).toThrow(/expected 2 and 1/);
@@ -53,6 +78,7 @@ describe('discountedReturns', () => {
     b.push([0, 0], [0], 1);
     expect(() => b.build()).toThrow(/not ended/);
     expect(() => b.endEpisode(true, true)).toThrow(/exactly one/);
+    expect(() => b.endEpisode(true, false, new Float64Array(3))).toThrow(/final observation has 3/);
     expect(() => discountedReturns(build([{ rewards: [1], terminated: true }]), 1.5)).toThrow(/gamma/);
   });
 });

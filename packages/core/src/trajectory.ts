@@ -13,6 +13,20 @@ export interface EpisodeInfo {
   readonly terminated: boolean;
   /** Cut at the horizon (or by the sampler): the task could have gone on. */
   readonly truncated: boolean;
+  /**
+   * The observation the last step returned, s_T, before any reset. After a truncation the return
+   * from s_T on is unknown but not zero, so a value estimate V(s_T) can stand in for it (SB3 keeps
+   * it for that reason, as `terminal_observation`); it is in no row of `observations`, because no
+   * action was taken in it. Set by every sampler here (`sampleEpisodes`, `RolloutPool`); absent only
+   * from batches built by hand.
+   */
+  readonly finalObservation?: Float64Array;
+  /**
+   * Sums over the episode's steps of each reward term (`EnvSpec.rewardTerms`, `StepInfo`), when
+   * the env reports them. Kept per episode rather than per step so that sampling stays as cheap as
+   * before and a batch merged from worker threads carries them without extra arrays.
+   */
+  readonly rewardTerms?: Readonly<Record<string, number>>;
 }
 
 export interface TrajectoryBatch {
@@ -86,19 +100,34 @@ export class TrajectoryBuilder {
     this.steps++;
   }
 
-  endEpisode(terminated: boolean, truncated: boolean): void {
+  /** `finalObservation` is kept as given (not copied): pass an array nothing else writes to. */
+  endEpisode(
+    terminated: boolean,
+    truncated: boolean,
+    finalObservation?: Float64Array,
+    rewardTerms?: Readonly<Record<string, number>>,
+  ): void {
     const length = this.steps - this.episodeStart;
     if (length === 0) throw new Error('TrajectoryBuilder.endEpisode: the episode has no steps');
     if (terminated === truncated) {
       throw new Error('TrajectoryBuilder.endEpisode: exactly one of terminated and truncated must be true');
     }
-    this.episodes.push({
+    if (finalObservation && finalObservation.length !== this.obsDim) {
+      throw new RangeError(
+        `TrajectoryBuilder.endEpisode: the final observation has ${finalObservation.length} entries, expected ${this.obsDim}`,
+      );
+    }
+    const episode: { -readonly [K in keyof EpisodeInfo]: EpisodeInfo[K] } = {
       start: this.episodeStart,
       length,
       return: this.episodeReturn,
       terminated,
       truncated,
-    });
+    };
+    // Added, not spread in: episodes can be a few steps long, and spreading is the slower path.
+    if (finalObservation) episode.finalObservation = finalObservation;
+    if (rewardTerms) episode.rewardTerms = rewardTerms;
+    this.episodes.push(episode);
     this.episodeStart = this.steps;
     this.episodeReturn = 0;
   }
@@ -139,19 +168,22 @@ export class TrajectoryBuilder {
  * After a termination the tail is exactly zero, so nothing is bootstrapped. At a truncation the
  * true tail is unknown; by default it is taken as zero too (the paper's estimator has no value
  * function), which biases Q̂ low over the last ~1/(1-γ) steps before the horizon. Pass
- * `truncatedTail(episode)` (e.g. a value estimate of the state after the last step) to bootstrap
- * truncated episodes instead.
+ * `truncatedTail(episode, finalObservation)` to bootstrap truncated episodes instead: it gets
+ * s_T, the observation after the last step (undefined only in a batch built by hand without it),
+ * and returns the tail's estimate, e.g. V(s_T), so that Q̂_{T−1} = r_{T−1} + γ·V(s_T) — what SB3
+ * adds to the last reward on `TimeLimit.truncated` (Pardo et al. 2018, "Time Limits in
+ * Reinforcement Learning").
  */
 export function discountedReturns(
   batch: Pick<TrajectoryBatch, 'rewards' | 'episodes' | 'numSteps'>,
   gamma: number,
-  truncatedTail?: (episode: EpisodeInfo) => number,
+  truncatedTail?: (episode: EpisodeInfo, finalObservation: Float64Array | undefined) => number,
 ): Float64Array {
   if (!(gamma >= 0 && gamma <= 1))
     throw new RangeError(`discountedReturns: gamma must be in [0, 1], got ${gamma}`);
   const out = new Float64Array(batch.numSteps);
   for (const ep of batch.episodes) {
-    let acc = ep.truncated && truncatedTail ? truncatedTail(ep) : 0;
+    let acc = ep.truncated && truncatedTail ? truncatedTail(ep, ep.finalObservation) : 0;
     for (let t = ep.start + ep.length - 1; t >= ep.start; t--) {
       acc = batch.rewards[t]! + gamma * acc;
       out[t] = acc;

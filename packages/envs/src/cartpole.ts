@@ -34,6 +34,9 @@ export const CARTPOLE_CONSTANTS = {
 
 const C = CARTPOLE_CONSTANTS;
 
+/** The terms of `info.rewardTerms`, in the order in which they add up to the reward. */
+export const CARTPOLE_REWARD_TERMS: readonly string[] = ['alive', 'upright', 'control'];
+
 export class CartPoleEnv implements Env {
   readonly spec: EnvSpec;
   private x = 0;
@@ -59,6 +62,7 @@ export class CartPoleEnv implements Env {
       maxEpisodeSteps: horizon,
       maxRewardPerStep: 10,
       dt: C.dt,
+      rewardTerms: CARTPOLE_REWARD_TERMS,
       description: 'Cart-pole balancing (Barto et al. 1983, rllab reward), 4-dim state, 1 normalized force',
     };
   }
@@ -107,7 +111,12 @@ export class CartPoleEnv implements Env {
     const truncated = !terminated && this.steps >= this.spec.maxEpisodeSteps;
     const reward = terminated ? 0 : 10 - (1 - Math.cos(this.theta)) - 1e-5 * force * force;
     if (terminated || truncated) this.needsReset = true;
-    return { observation: this.observe(), reward, terminated, truncated };
+    // rllab's cartpole_env.py: notdone·10 − notdone·(1 − cos θ) − notdone·1e-5·F²; the costs are
+    // negated so the terms add up to `reward` exactly (a − b is a + (−b) in IEEE arithmetic).
+    const rewardTerms = terminated
+      ? { alive: 0, upright: 0, control: 0 }
+      : { alive: 10, upright: -(1 - Math.cos(this.theta)), control: -(1e-5 * force * force) };
+    return { observation: this.observe(), reward, terminated, truncated, info: { rewardTerms } };
   }
 
   snapshot(): EnvState {

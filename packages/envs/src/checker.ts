@@ -76,6 +76,13 @@ export function checkEnv(env: Env, options: CheckOptions = {}): string[] {
         break;
       }
       if (r.terminated && r.truncated) problems.push('terminated and truncated are both true');
+      if (spec.rewardTerms) {
+        const problem = rewardTermsProblem(spec.rewardTerms, r.reward, r.info?.rewardTerms);
+        if (problem) {
+          problems.push(`step ${t}: ${problem}`);
+          break;
+        }
+      }
       if (r.truncated && t !== spec.maxEpisodeSteps)
         problems.push(`truncated at step ${t}, horizon is ${spec.maxEpisodeSteps}`);
       if (!r.terminated && !r.truncated && t >= spec.maxEpisodeSteps) {
@@ -136,4 +143,31 @@ export function checkEnv(env: Env, options: CheckOptions = {}): string[] {
     problems.push('snapshot()/restore() missing (vine needs them)');
   }
   return problems;
+}
+
+/**
+ * Why a step's `info.rewardTerms` does not fit the spec's names and the reward, or undefined. The
+ * sum is allowed a rounding error of a few ulps of the largest term, for envs that compute the
+ * reward in another order than the terms are listed.
+ */
+export function rewardTermsProblem(
+  names: readonly string[],
+  reward: number,
+  terms: Readonly<Record<string, number>> | undefined,
+): string | undefined {
+  if (!terms) return 'the spec lists reward terms but info.rewardTerms is missing';
+  const keys = Object.keys(terms);
+  if (keys.length !== names.length || !names.every((n) => Object.hasOwn(terms, n)))
+    return `info.rewardTerms has keys [${keys.join(', ')}], the spec lists [${names.join(', ')}]`;
+  let sum = 0;
+  let scale = Math.abs(reward);
+  for (const n of names) {
+    const v = terms[n]!;
+    if (!Number.isFinite(v)) return `reward term ${n} is ${v}`;
+    sum += v;
+    scale = Math.max(scale, Math.abs(v));
+  }
+  if (!(Math.abs(sum - reward) <= 8 * Number.EPSILON * scale))
+    return `the reward terms add up to ${sum}, the reward is ${reward}`;
+  return undefined;
 }

@@ -1,6 +1,6 @@
-export { CartPoleEnv, cartpoleV1, CARTPOLE_CONSTANTS } from './cartpole.js';
+export { CartPoleEnv, cartpoleV1, CARTPOLE_CONSTANTS, CARTPOLE_REWARD_TERMS } from './cartpole.js';
 export { EnvRegistry, builtinEnvs, defaultEnvRegistry, makeEnv } from './registry.js';
-export { checkEnv } from './checker.js';
+export { checkEnv, rewardTermsProblem } from './checker.js';
 export type { CheckOptions } from './checker.js';
 export { MujocoEnv, swimmerV2, hopperV2, walkerV2, swimmerV1, hopperV1, walkerV1 } from './mujoco/env.js';
 export type { MujocoStepInfo } from './mujoco/env.js';
@@ -18,6 +18,7 @@ export {
   HOPPER_LIMITS,
   WALKER_LIMITS,
   CTRL_COST_WEIGHT,
+  rewardTermNames,
 } from './mujoco/tasks.js';
 export type { MujocoTask, ImpactPenalty, ForwardVelocity } from './mujoco/tasks.js';
 export { loadMujoco } from './mujoco/loader.js';

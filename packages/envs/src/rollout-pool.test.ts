@@ -286,3 +286,55 @@ describe('mergeEpisodes with a failed episode', () => {
     expect(() => mergeEpisodes(parts, 0, 1, 1)).toThrow('episode 3');
   });
 });
+
+describe('RolloutPool: final observations and reward-term sums, in-thread and on workers', () => {
+  const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+  for (const envId of ['cartpole-v1', 'swimmer-v2', 'hopper-v2', 'walker-v2']) {
+    it(`${envId}: each episode keeps the observation of its last step and its terms' sums, bitwise the same for 0 and 2 workers`, async () => {
+      const policy = await policyFor(envId);
+      const params = policy.getParams();
+      const rng = Rng.fromSeed(4).split('sampler');
+      const env = await defaultEnvRegistry.make(envId, { maxEpisodeSteps: 8 });
+      const reference = sampleEpisodes(env, policy, rng, { minSteps: 200, snapshots: true });
+      const names = env.spec.rewardTerms!;
+      // Replay every step from its snapshot: the last one's observation is the final observation,
+      // and the steps' terms, summed in order, are the episode's sums.
+      for (const ep of reference.episodes) {
+        const sums = new Float64Array(names.length);
+        let last: Float64Array | undefined;
+        for (let t = ep.start; t < ep.start + ep.length; t++) {
+          env.restore!(reference.snapshots![t]!);
+          const r = env.step(reference.actions.slice(t * reference.actDim, (t + 1) * reference.actDim));
+          names.forEach((n, j) => (sums[j]! += r.info!.rewardTerms![n]!));
+          last = r.observation;
+        }
+        expect(bytes(ep.finalObservation!)).toEqual(bytes(last!));
+        expect(ep.rewardTerms).toEqual(Object.fromEntries(names.map((n, j) => [n, sums[j]!])));
+        expect(Object.values(ep.rewardTerms!).reduce((a, b) => a + b, 0)).toBeCloseTo(ep.return, 9);
+      }
+      env.close();
+      expect(reference.episodes.some((e) => e.truncated)).toBe(true);
+
+      for (const numWorkers of [0, 2]) {
+        const pool = await RolloutPool.create({
+          envId,
+          policy: policy.config,
+          numWorkers,
+          envOptions: { maxEpisodeSteps: 8 },
+        });
+        try {
+          const batch = await pool.sample(params, rng, { minSteps: 200 });
+          expect(batch.episodes.length).toBe(reference.episodes.length);
+          batch.episodes.forEach((ep, i) => {
+            const want = reference.episodes[i]!;
+            expect(bytes(ep.finalObservation!)).toEqual(bytes(want.finalObservation!));
+            expect(ep.rewardTerms).toEqual(want.rewardTerms);
+          });
+        } finally {
+          await pool.close();
+        }
+      }
+    });
+  }
+});

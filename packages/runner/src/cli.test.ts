@@ -33,6 +33,14 @@ function tfjsNodeInstalled(): boolean {
 }
 
 const base = ['run', '--algo', 'trpo-single-path', '--env', 'cartpole-v1'];
+
+/** Where `arena run` keeps its trial's results: the results store's layout, as a sweep's. */
+const trialFile = (out: string, seed: number | string, file: string) =>
+  path.join(out, 'trials', `trpo-single-path__cartpole-v1__seed${seed}`, file);
+
+/** metrics.jsonl with its timing fields blanked (the only ones that differ between runs). */
+const untimed = (file: string) =>
+  fs.readFileSync(file, 'utf8').replace(/"(seconds|cpuSeconds)":[^,}]+/g, '"$1":0');
 /** A budget of seconds, so that input the CLI wrongly accepts fails the test quickly. */
 const short = ['--iterations', '1', '--batch-size', '200'];
 
@@ -41,7 +49,10 @@ describe('arena run', () => {
     const out = path.join(tmp, 'ok');
     const r = arena(...base, '--seed', '1', '--iterations', '3', '--batch-size', '500', '--out', out);
     expect(r.code, r.stderr).toBe(0);
-    const lines = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    const lines = fs
+      .readFileSync(trialFile(out, 1, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(lines).toHaveLength(3);
     const first = JSON.parse(lines[0]!);
     for (const field of [
@@ -58,12 +69,51 @@ describe('arena run', () => {
     }
     expect(first.perStepReward).toBeCloseTo(first.meanReturn / 100, 12);
     expect(r.stderr.match(/iter \d\/3/g)).toHaveLength(3);
-    expect(JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'))).toMatchObject({
-      algorithm: 'trpo-single-path',
-      env: 'cartpole-v1',
-      seed: 1,
-      config: { stepSize: 0.01 },
+    expect(r.stderr).toMatch(/^done: final score\/step \d+\.\d\d \(return \d+\.\d\) → .*metrics\.jsonl$/m);
+    // The run's spec and status, where a sweep keeps them (run.json before 0.2).
+    expect(JSON.parse(fs.readFileSync(trialFile(out, 1, 'trial.json'), 'utf8'))).toMatchObject({
+      status: 'done',
+      iterationsDone: 3,
+      spec: {
+        algorithm: 'trpo-single-path',
+        task: 'cartpole-v1',
+        seed: 1,
+        iterations: 3,
+        stepsPerIteration: 500,
+        config: { stepSize: 0.01 },
+      },
     });
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'))).toMatchObject({
+      trials: [{ id: 'trpo-single-path__cartpole-v1__seed1', status: 'done', iterationsDone: 3 }],
+    });
+  });
+
+  it('writes a directory arena report reads', () => {
+    const r = arena('report', path.join(tmp, 'ok'), '--bootstrap', '10');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^report: 1\/1 trials finished, 1 task\(s\), 1 algorithm variant\(s\)/);
+    expect(fs.existsSync(path.join(tmp, 'ok', 'report', 'index.html'))).toBe(true);
+  });
+
+  it('runs the trial a sweep config with the same algorithm, task, seed and budget runs', () => {
+    const config = path.join(tmp, 'same-as-run.json');
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        algorithms: [{ name: 'trpo-single-path' }],
+        tasks: ['cartpole-v1'],
+        seeds: [1],
+        budget: { iterations: 3, stepsPerIteration: 500 },
+      }),
+    );
+    const out = path.join(tmp, 'same-as-run');
+    const r = arena('sweep', config, '--out', out, '--workers', '1', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const spec = (dir: string) => JSON.parse(fs.readFileSync(trialFile(dir, 1, 'trial.json'), 'utf8'));
+    expect(spec(out).fingerprint).toBe(spec(path.join(tmp, 'ok')).fingerprint);
+    expect(untimed(trialFile(out, 1, 'metrics.jsonl'))).toBe(
+      untimed(trialFile(path.join(tmp, 'ok'), 1, 'metrics.jsonl')),
+    );
   });
 
   it('gives a byte-identical JSONL for the same seed (timing aside) and a different one for another seed', () => {
@@ -73,9 +123,7 @@ describe('arena run', () => {
         arena(...base, '--seed', seed, '--iterations', '4', '--batch-size', '800', '--out', out, '--quiet')
           .code,
       ).toBe(0);
-      return fs
-        .readFileSync(path.join(out, 'metrics.jsonl'), 'utf8')
-        .replace(/"(seconds|cpuSeconds)":[^,}]+/g, '"$1":0');
+      return untimed(trialFile(out, seed, 'metrics.jsonl'));
     };
     const a = read('a', '5');
     expect(read('b', '5')).toBe(a);
@@ -171,14 +219,94 @@ describe('arena run', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('x');
   });
 
-  it('refuses to overwrite an existing run without --force', () => {
+  it('refuses to overwrite a run of another spec without --force, and starts over with it', () => {
     const out = path.join(tmp, 'twice');
+    const metrics = trialFile(out, 1, 'metrics.jsonl');
     expect(arena(...base, '--iterations', '1', '--batch-size', '200', '--out', out, '--quiet').code).toBe(0);
-    const before = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8');
-    const r = arena(...base, '--iterations', '2', '--out', out);
+    const before = fs.readFileSync(metrics, 'utf8');
+    const r = arena(...base, '--iterations', '2', '--batch-size', '200', '--out', out);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/already holds a run.*--force/);
-    expect(fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8')).toBe(before);
+    expect(r.stderr).toMatch(/already holds a run.*\(iterations changed\).*--force/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(fs.readFileSync(metrics, 'utf8')).toBe(before);
+
+    const forced = arena(...base, '--iterations', '2', '--batch-size', '200', '--out', out, '--force');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr.match(/iter \d\/2/g)).toHaveLength(2); // from the first iteration
+    expect(fs.readFileSync(metrics, 'utf8').trim().split('\n')).toHaveLength(2);
+    const state = JSON.parse(fs.readFileSync(trialFile(out, 1, 'trial.json'), 'utf8'));
+    expect(state).toMatchObject({ status: 'done', starts: [0], spec: { iterations: 2 } });
+  });
+
+  it('runs nothing when the same command finds its run complete, and prints the final score', () => {
+    const out = path.join(tmp, 'twice');
+    const before = fs.readFileSync(trialFile(out, 1, 'metrics.jsonl'), 'utf8');
+    const r = arena(...base, '--iterations', '2', '--batch-size', '200', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/iter \d/);
+    expect(r.stderr).toMatch(/already complete \(2 iterations\); pass --force/);
+    expect(r.stderr).toMatch(/^done: final score\/step /m);
+    expect(fs.readFileSync(trialFile(out, 1, 'metrics.jsonl'), 'utf8')).toBe(before);
+  });
+
+  it('refuses a directory in the layout before results stores, naming it, and replaces it with --force', () => {
+    const out = path.join(tmp, 'old-layout');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'metrics.jsonl'), '');
+    fs.writeFileSync(path.join(out, 'run.json'), '{}');
+    const r = arena(...base, ...short, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /holds a run in the layout before results stores \(metrics\.jsonl, run\.json\).*pass --force to replace it/,
+    );
+    expect(fs.readdirSync(out).sort()).toEqual(['metrics.jsonl', 'run.json']);
+    const forced = arena(...base, ...short, '--out', out, '--force', '--quiet');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'trials']);
+  });
+
+  it('resumes a run killed with SIGKILL to the results of an uninterrupted one', async () => {
+    const args = [...base, '--seed', '2', '--iterations', '12', '--batch-size', '1500', '--workers', '0'];
+    const straight = path.join(tmp, 'straight');
+    expect(arena(...args, '--out', straight, '--quiet').code).toBe(0);
+
+    const killed = path.join(tmp, 'killed');
+    const child = spawn(process.execPath, [cli, ...args, '--out', killed, '--quiet'], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_c, signal) => resolve(signal)),
+    );
+    // Kill at a checkpoint of iteration 3–8 of 12: mid-run, with iterations to spare.
+    const midRun = () => {
+      try {
+        const { iteration } = JSON.parse(fs.readFileSync(trialFile(killed, 2, 'checkpoint.json'), 'utf8'));
+        return iteration >= 3 && iteration <= 8;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 120_000;
+    while (!midRun() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(
+      fs
+        .readFileSync(trialFile(killed, 2, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n').length,
+    ).toBeLessThan(12);
+
+    // The killed run's lock goes stale after 10 s; the same command then takes the trial over.
+    const resumed = arena(...args, '--out', killed);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const from = Number(/resuming at iteration (\d+) of 12/.exec(resumed.stderr)?.[1]);
+    expect(from).toBeGreaterThanOrEqual(4);
+    expect(from).toBeLessThanOrEqual(12);
+    expect(resumed.stderr.match(/iter +\d+\/12/g)).toHaveLength(12 - from + 1);
+    expect(untimed(trialFile(killed, 2, 'metrics.jsonl'))).toBe(
+      untimed(trialFile(straight, 2, 'metrics.jsonl')),
+    );
+    const state = JSON.parse(fs.readFileSync(trialFile(killed, 2, 'trial.json'), 'utf8'));
+    expect(state).toMatchObject({ status: 'done', iterationsDone: 12, starts: [0, from - 1] });
   });
 });
 

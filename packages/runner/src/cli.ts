@@ -3,6 +3,7 @@
  * The `arena` command line.
  *
  *   arena run --algo trpo-single-path --env cartpole-v1 --seed 1 --iterations 50 --out runs/x
+ *     (a one-trial sweep: the same results store, resume and report as a sweep)
  *   arena sweep sweeps/figure4.jsonc --workers 2 [--shard 1/4]
  *   arena report runs/figure4
  *   arena schema > sweep.schema.json
@@ -35,7 +36,9 @@ const program = new Command('arena')
 
 program
   .command('run')
-  .description('run one algorithm on one task with one seed, writing metrics.jsonl to --out')
+  .description(
+    'run one algorithm on one task with one seed: a one-trial sweep in --out (`arena report` reads it; re-running resumes)',
+  )
   .requiredOption('--algo <name>', `algorithm: ${builtinPlugins.map((p) => p.name).join(', ')}`)
   .requiredOption('--env <id>', `task: ${defaultEnvRegistry.ids().join(', ')}`)
   .option('--seed <n>', 'random seed (integer)', '1')
@@ -48,13 +51,36 @@ program
     'sampling worker threads; 0 samples in the main thread; results do not depend on it (default: the CPU count)',
   )
   .option('--set <key=value...>', 'algorithm settings, e.g. --set stepSize=0.02 baseline=none')
-  .requiredOption('--out <dir>', 'output directory (created; must not already hold a run unless --force)')
-  .option('--force', 'overwrite an existing run in --out')
+  .requiredOption(
+    '--out <dir>',
+    'output directory (created; the same command again resumes the run in it, another one is refused)',
+  )
+  .option('--force', "delete this trial's results in --out and run it from its first iteration")
   .option('--quiet', 'no progress lines')
   .action(async (raw) => {
     const run = await prepareRun(raw);
-    await executeRun(run);
+    const controller = interruptible();
+    const result = await executeRun(run, controller.signal);
+    if (controller.signal.aborted) interrupted();
+    if (result.failure) {
+      process.stderr.write(`arena: ${result.failure}\n`);
+      process.exitCode = 1;
+    }
   });
+
+/** Ctrl-C and SIGTERM stop the run cleanly (the trial resumes from its checkpoint next time). */
+function interruptible(): AbortController {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return controller;
+}
+
+function interrupted(): never {
+  process.stderr.write('arena: interrupted; run the same command again to resume\n');
+  process.exit(130);
+}
 
 function nonNegativeInteger(flag: string, text: string | undefined, min = 0): number | undefined {
   if (text === undefined) return undefined;
@@ -146,15 +172,9 @@ program
       : process.stderr.isTTY
         ? new TtyReporter(process.stderr, systemClock)
         : new PlainReporter((line) => process.stderr.write(line + '\n'), systemClock, interval);
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const controller = interruptible();
     const summary = await runSweep(prepared, { reporter, signal: controller.signal });
-    if (controller.signal.aborted) {
-      process.stderr.write('arena: interrupted; run the same command again to resume\n');
-      process.exit(130);
-    }
+    if (controller.signal.aborted) interrupted();
     const failed = summary.failed.length;
     process.stderr.write(
       `sweep ${failed ? 'finished with failures' : 'done'}: ${summary.total} trials (${summary.skipped} already done, ${summary.ran} run${summary.doneElsewhere ? `, ${summary.doneElsewhere} run by another sweep` : ''}${failed ? `, ${failed} failed` : ''}) → ${summary.outDir}\n` +

@@ -4,8 +4,8 @@
  * TrialRunner, so nothing trial-specific leaks between trials that share a worker.
  *
  * Inversify 8 with `experimentalDecorators` and no decorator metadata: every injection names its
- * identifier with `@inject(Symbol.for('…'))` (the TYPES table), because most parameter types here
- * are interfaces or plain numbers that metadata could not tell apart (the runner's README, "The
+ * identifier from the TYPES table (`@inject(TYPES.Clock)`), because most parameter types here are
+ * interfaces or plain numbers that metadata could not tell apart (the runner's README, "The
  * container").
  */
 import { Container, inject, injectable } from 'inversify';
@@ -122,16 +122,16 @@ export interface TrialOutcome {
 @injectable()
 export class TrialRunner {
   constructor(
-    @inject(Symbol.for('policy-arena.TrialSpec')) private readonly spec: TrialSpec,
-    @inject(Symbol.for('policy-arena.TrialPlugin')) private readonly plugin: AlgorithmPlugin,
-    @inject(Symbol.for('policy-arena.EnvRegistry')) private readonly envRegistry: EnvRegistry,
-    @inject(Symbol.for('policy-arena.PolicyFactory')) private readonly policyFactory: PolicyFactory,
-    @inject(Symbol.for('policy-arena.Backend')) private readonly backend: Backend,
-    @inject(Symbol.for('policy-arena.ResultsStore')) private readonly store: ResultsStore,
-    @inject(Symbol.for('policy-arena.Reporter')) private readonly reporter: Reporter,
-    @inject(Symbol.for('policy-arena.Clock')) private readonly clock: Clock,
-    @inject(Symbol.for('policy-arena.CheckpointEvery')) private readonly checkpointEvery: number,
-    @inject(Symbol.for('policy-arena.SamplerWorkers')) private readonly samplerWorkers: number,
+    @inject(TYPES.TrialSpec) private readonly spec: TrialSpec,
+    @inject(TYPES.TrialPlugin) private readonly plugin: AlgorithmPlugin,
+    @inject(TYPES.EnvRegistry) private readonly envRegistry: EnvRegistry,
+    @inject(TYPES.PolicyFactory) private readonly policyFactory: PolicyFactory,
+    @inject(TYPES.Backend) private readonly backend: Backend,
+    @inject(TYPES.ResultsStore) private readonly store: ResultsStore,
+    @inject(TYPES.Reporter) private readonly reporter: Reporter,
+    @inject(TYPES.Clock) private readonly clock: Clock,
+    @inject(TYPES.CheckpointEvery) private readonly checkpointEvery: number,
+    @inject(TYPES.SamplerWorkers) private readonly samplerWorkers: number,
   ) {}
 
   async run(): Promise<TrialOutcome> {

@@ -22,7 +22,7 @@ import type { AlgorithmPlugin, BackendName, Json, Optimizer, PresetName } from '
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { pluginConfigIssues, resolvePluginConfig } from './config.js';
 import { PRESETS } from './presets.js';
-import { SHARED_METRICS, runTrial, withoutTiming } from './trial.js';
+import { SHARED_METRICS, isRunnerMetric, runTrial, withoutTiming } from './trial.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
 
 export interface PluginContractOptions {
@@ -154,7 +154,7 @@ async function behaviourProblems(plugin: AlgorithmPlugin, options: PluginContrac
           // Every problem is listed; the runner (which stops at the first) gets only the valid extras.
           const valid: Record<string, number> = {};
           for (const [k, v] of Object.entries(extras)) {
-            if (SHARED_METRICS.includes(k))
+            if (isRunnerMetric(k))
               extrasProblems.add(`iterate() reports "${k}", a name the runner records itself; rename it`);
             else if (typeof v !== 'number' || !Number.isFinite(v))
               extrasProblems.add(`iterate() reports ${k} = ${String(v)}, not a finite number`);

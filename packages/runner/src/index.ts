@@ -1,4 +1,12 @@
-export { runTrial, TIMING_FIELDS, withoutTiming, architectureFor, defaultPolicy } from './trial.js';
+export {
+  runTrial,
+  TIMING_FIELDS,
+  RUNNER_METRIC_PREFIXES,
+  isRunnerMetric,
+  withoutTiming,
+  architectureFor,
+  defaultPolicy,
+} from './trial.js';
 export type { IterationRecord, TrialOptions, TrialResult, TrialCheckpoint, PolicyMaker } from './trial.js';
 export {
   BUDGETS,
@@ -39,7 +47,7 @@ export { ResultsStore, writeFileAtomic, MANIFEST_FILE } from './store.js';
 export type { Manifest, ManifestTrial, StoredCheckpoint, TrialState, TrialStatus } from './store.js';
 export { SweepRunner, runSweep } from './sweep.js';
 export type { SweepSummary } from './sweep.js';
-export { prepareSweep } from './sweep-prepare.js';
+export { prepareLoadedSweep, prepareSweep } from './sweep-prepare.js';
 export type { PreparedSweep, SweepOptions } from './sweep-prepare.js';
 export { PlainReporter, TtyReporter, silentSweepReporter, formatDuration } from './progress.js';
 export type { SweepPlan, SweepReporter } from './progress.js';

@@ -1,20 +1,34 @@
 /**
- * `arena run`: validate everything first (so bad input writes nothing), then run one trial,
- * appending one JSONL line per iteration to <out>/metrics.jsonl and printing a progress line.
+ * `arena run`: one trial, run as a one-trial sweep. The flags become an in-memory sweep config,
+ * which goes through the sweep's own preparation and runner: the same trial spec and id, results
+ * store, locks, checkpoints, failure records and iteration timeout, on a worker thread of its own.
+ * So `arena report` reads a run directory, and running the same command again resumes it.
+ *
+ * Everything is validated first (so bad input writes nothing); then one progress line per
+ * iteration goes to stderr.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AlgorithmPlugin, BackendName, PresetName } from '@policy-arena/core';
+import type { Json, PresetName, BackendName } from '@policy-arena/core';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { UsageError, checkBackend, checkThreadCount, parseSetting, resolvePluginConfig } from './config.js';
 import { budgetFor } from './presets.js';
 import { checkOutputDir } from './output-dir.js';
-import { makeDirectories } from './store.js';
-import { runTrial } from './trial.js';
-import type { IterationRecord } from './trial.js';
 import { scoreText } from './progress.js';
+import type { SweepPlan, SweepReporter } from './progress.js';
+import { systemClock } from './services.js';
+import type { Clock, IterationUpdate } from './services.js';
+import { MANIFEST_FILE, ResultsStore } from './store.js';
+import type { LoadedSweepConfig } from './sweep-config.js';
+import { prepareLoadedSweep } from './sweep-prepare.js';
+import type { PreparedSweep } from './sweep-prepare.js';
+import type { SweepConfig } from './sweep-schema.js';
+import { runSweep } from './sweep.js';
+import type { SweepSummary } from './sweep.js';
+import type { IterationRecord } from './trial.js';
+import type { TrialSpec } from './trials.js';
 
 export interface RawRunOptions {
   algo: string;
@@ -32,22 +46,20 @@ export interface RawRunOptions {
 }
 
 export interface PreparedRun {
-  readonly plugin: AlgorithmPlugin;
-  readonly config: Record<string, unknown>;
-  readonly envId: string;
-  readonly seed: number;
-  readonly preset: PresetName;
-  readonly iterations: number;
-  readonly stepsPerIteration: number;
-  readonly backend: BackendName;
-  /** Sampling worker threads (0: sample in the main thread). Results do not depend on it. */
-  readonly workers: number;
-  readonly outDir: string;
+  /** The one-trial sweep. */
+  readonly sweep: PreparedSweep;
+  /** Its trial: the spec a sweep config with this algorithm, task, seed and settings would make. */
+  readonly spec: TrialSpec;
   readonly quiet: boolean;
+  /** Files of an old-layout run in the output directory, deleted before the trial runs (--force). */
+  readonly replaced: readonly string[];
 }
 
-export const METRICS_FILE = 'metrics.jsonl';
-export const RUN_FILE = 'run.json';
+/** What `arena run` wrote before it was a one-trial sweep; such a directory is not resumable. */
+const OLD_LAYOUT = ['metrics.jsonl', 'run.json'];
+
+/** Stands in for a config file's path in the manifest (`configFile`) and in error messages. */
+export const RUN_CONFIG_FILE = '(arena run)';
 
 function integerOption(flag: string, text: string, min: number): number {
   if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`${flag} must be an integer, got "${text}"`);
@@ -76,84 +88,139 @@ export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
   const workers =
     raw.workers === undefined ? os.availableParallelism() : integerOption('--workers', raw.workers, 0);
   checkThreadCount('--workers', workers);
-  const settings = Object.fromEntries((raw.set ?? []).map(parseSetting));
-  const config = resolvePluginConfig(plugin, raw.preset, raw.env, settings);
+  const settings = Object.fromEntries((raw.set ?? []).map(parseSetting)) as Record<string, Json>;
+  // Checked here for its messages, which name the flag; the sweep's expansion merges the same way.
+  resolvePluginConfig(plugin, raw.preset, raw.env, settings);
   await checkBackend('--backend', raw.backend);
   checkOutputDir(raw.out, '--out');
-  if (!raw.force && fs.existsSync(path.join(raw.out, METRICS_FILE))) {
+  const outDir = path.resolve(raw.out);
+  const oldLayout =
+    !fs.existsSync(path.join(outDir, MANIFEST_FILE)) &&
+    OLD_LAYOUT.every((f) => fs.existsSync(path.join(outDir, f)));
+  if (oldLayout && !raw.force) {
     throw new UsageError(
-      `--out "${raw.out}" already holds a run (${METRICS_FILE}); pass --force to overwrite`,
+      `--out "${raw.out}" holds a run in the layout before results stores (${OLD_LAYOUT.join(', ')}), which cannot be resumed; pass --force to replace it, or use another output directory`,
     );
   }
-  return {
-    plugin,
-    config,
-    envId: raw.env,
-    seed,
+
+  const config: SweepConfig = {
+    name: path.basename(outDir),
     preset: raw.preset,
-    iterations,
-    stepsPerIteration,
     backend: raw.backend,
-    workers,
-    outDir: raw.out,
-    quiet: raw.quiet ?? false,
+    algorithms: [{ name: plugin.name, ...(Object.keys(settings).length ? { settings } : {}) }],
+    tasks: [raw.env],
+    seeds: [seed],
+    budget: { iterations, stepsPerIteration },
+    workers: 1,
+    samplerWorkers: workers,
   };
+  const loaded: LoadedSweepConfig = {
+    file: RUN_CONFIG_FILE,
+    text: JSON.stringify(config),
+    config,
+    preset: raw.preset,
+    backend: raw.backend,
+    plugins: builtinPlugins,
+    thirdParty: [],
+  };
+  const sweep = prepareLoadedSweep(loaded, {
+    builtinPlugins,
+    taskIds: defaultEnvRegistry.ids(),
+    out: outDir,
+    restart: { flag: '--force', forced: raw.force ?? false },
+    // --force replaced such a run before, and `pnpm demo` passes it: keep that working.
+    ...(oldLayout ? { replaced: OLD_LAYOUT } : {}),
+  });
+  const [spec] = sweep.selected;
+  if (!spec || sweep.selected.length !== 1) throw new Error('arena run: expected exactly one trial');
+  return { sweep, spec, quiet: raw.quiet ?? false, replaced: oldLayout ? OLD_LAYOUT : [] };
 }
 
-function formatProgress(run: PreparedRun, r: IterationRecord, elapsed: number): string {
+/** The progress line of one iteration, as `arena run` printed it before it ran through the sweep. */
+export function formatProgress(
+  spec: TrialSpec,
+  r: IterationUpdate,
+  elapsed: number,
+  fromIteration = 0,
+): string {
   const done = r.iteration + 1;
-  const eta = (elapsed / done) * (run.iterations - done);
-  const kl = typeof r['meanKl'] === 'number' ? `  KL ${r['meanKl'].toFixed(4)}` : '';
+  // The rate of this process only: resumed iterations took no time here.
+  const eta = (elapsed / Math.max(1, done - fromIteration)) * (spec.iterations - done);
+  const kl = typeof r.meanKl === 'number' ? `  KL ${r.meanKl.toFixed(4)}` : '';
   return (
-    `[${run.plugin.name} ${run.envId} seed ${run.seed}] iter ${String(done).padStart(String(run.iterations).length)}/${run.iterations}` +
+    `[${spec.algorithm} ${spec.task} seed ${spec.seed}] iter ${String(done).padStart(String(spec.iterations).length)}/${spec.iterations}` +
     `  score/step ${scoreText(r.perStepReward)}  return ${scoreText(r.meanReturn, 1)}${kl}` +
     `  steps ${r.envSteps}  ${elapsed.toFixed(1)}s  ETA ${eta.toFixed(0)}s\n`
   );
 }
 
-export async function executeRun(run: PreparedRun): Promise<IterationRecord[]> {
-  makeDirectories(run.outDir);
-  const metricsPath = path.join(run.outDir, METRICS_FILE);
-  fs.writeFileSync(metricsPath, '');
-  fs.writeFileSync(
-    path.join(run.outDir, RUN_FILE),
-    JSON.stringify(
-      {
-        algorithm: run.plugin.name,
-        env: run.envId,
-        seed: run.seed,
-        preset: run.preset,
-        iterations: run.iterations,
-        stepsPerIteration: run.stepsPerIteration,
-        backend: run.backend,
-        workers: run.workers,
-        config: run.config,
-        node: process.version,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  const started = performance.now();
-  const { records } = await runTrial({
-    plugin: run.plugin,
-    config: run.config,
-    envId: run.envId,
-    seed: run.seed,
-    iterations: run.iterations,
-    stepsPerIteration: run.stepsPerIteration,
-    backend: run.backend,
-    samplerWorkers: run.workers,
-    onIteration: (record) => {
-      fs.appendFileSync(metricsPath, JSON.stringify(record) + '\n');
-      if (!run.quiet) process.stderr.write(formatProgress(run, record, (performance.now() - started) / 1000));
-    },
+/** `arena run`'s progress: a line per iteration (the sweep's reporters show bars and trial lines). */
+export class RunReporter implements SweepReporter {
+  private startedAt = 0;
+  private fromIteration = 0;
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  start(plan: SweepPlan): void {
+    this.startedAt = this.clock.now();
+    this.fromIteration = plan.toRun[0]?.fromIteration ?? 0;
+  }
+  trialStarted(trial: TrialSpec, fromIteration: number): void {
+    // From here, as when the trial ran in this thread: the worker thread's start-up is not the trial's.
+    this.startedAt = this.clock.now();
+    this.fromIteration = fromIteration;
+    if (fromIteration > 0) {
+      this.write(
+        `[${trial.algorithm} ${trial.task} seed ${trial.seed}] resuming at iteration ${fromIteration + 1} of ${trial.iterations}\n`,
+      );
+    }
+  }
+  iteration(trial: TrialSpec, update: IterationUpdate): void {
+    const elapsed = (this.clock.now() - this.startedAt) / 1000;
+    this.write(formatProgress(trial, update, elapsed, this.fromIteration));
+  }
+  trialFinished(): void {}
+  note(line: string): void {
+    this.write(line + '\n');
+  }
+  stop(): void {}
+}
+
+export interface RunResult {
+  readonly summary: SweepSummary;
+  /** The trial's records, all of them (resumed runs included). */
+  readonly records: IterationRecord[];
+  /** The failure line, when the trial failed. */
+  readonly failure?: string;
+}
+
+export async function executeRun(run: PreparedRun, signal?: AbortSignal): Promise<RunResult> {
+  const write = (text: string) => {
+    if (!run.quiet) process.stderr.write(text);
+  };
+  for (const file of run.replaced) fs.rmSync(path.join(run.sweep.outDir, file), { force: true });
+  const summary = await runSweep(run.sweep, {
+    reporter: new RunReporter(write),
+    ...(signal ? { signal } : {}),
   });
-  const last = records.at(-1);
-  if (last && !run.quiet) {
-    process.stderr.write(
-      `done: final score/step ${scoreText(last.perStepReward)} (return ${scoreText(last.meanReturn, 1)}) → ${metricsPath}\n`,
+  const store = new ResultsStore(run.sweep.outDir);
+  const records = store.readRecords(run.spec.id);
+  const failed = summary.failed.find((f) => f.id === run.spec.id);
+  if (failed) return { summary, records, failure: `trial ${failed.id} failed: ${failed.error}` };
+  if (signal?.aborted) return { summary, records };
+  if (summary.skipped > 0) {
+    write(
+      `[${run.spec.algorithm} ${run.spec.task} seed ${run.spec.seed}] already complete (${records.length} iterations); pass --force to run it again\n`,
     );
   }
-  return records;
+  const last = records.at(-1);
+  if (last) {
+    write(
+      `done: final score/step ${scoreText(last.perStepReward)} (return ${scoreText(last.meanReturn, 1)}) → ${store.metricsFile(run.spec.id)}\n`,
+    );
+  }
+  return { summary, records };
 }

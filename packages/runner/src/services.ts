@@ -1,6 +1,6 @@
 /**
  * The runner's services and their identifiers for the inversify container (always
- * `@inject(Symbol.for('…'))`, no decorator metadata: the runner's README, "The container", says why).
+ * `@inject(TYPES.…)`, no decorator metadata: the runner's README, "The container", says why).
  *
  * Root container (one per process or worker thread): algorithm plugins (multi-bound, looked up by
  * name), env registry, policy factory, tensor backend, results store, progress reporter, clock.
@@ -28,6 +28,8 @@ export const TYPES = {
   /** Checkpoint every k iterations (a number). */
   CheckpointEvery: Symbol.for('policy-arena.CheckpointEvery'),
   SamplerWorkers: Symbol.for('policy-arena.SamplerWorkers'),
+  /** Main thread only: runs a prepared sweep (`arena sweep`, and `arena run` as a one-trial sweep). */
+  SweepRunner: Symbol.for('policy-arena.SweepRunner'),
 } as const;
 
 export interface Clock {
@@ -51,8 +53,14 @@ export interface Backend {
   readonly name: BackendName;
 }
 
-/** What progress displays need of an iteration (an IterationRecord has it all). */
-export type IterationUpdate = Pick<IterationRecord, 'iteration' | 'perStepReward' | 'envSteps' | 'seconds'>;
+/**
+ * What progress displays need of an iteration (an IterationRecord has it all): `arena run`'s line
+ * shows the return and, for the trust-region methods, the mean KL too.
+ */
+export type IterationUpdate = Pick<
+  IterationRecord,
+  'iteration' | 'perStepReward' | 'meanReturn' | 'envSteps' | 'seconds'
+> & { readonly meanKl?: number };
 
 export interface TrialFinish {
   readonly status: 'done' | 'failed';

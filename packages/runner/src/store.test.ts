@@ -11,7 +11,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { UsageError } from './config.js';
 import { checkOutputDir } from './output-dir.js';
 import { UnusableOutputError } from './paths.js';
-import { StoreWriteError, checkWritable, removeTempFiles, writeFileAtomic } from './store.js';
+import { ResultsStore, StoreWriteError, checkWritable, removeTempFiles, writeFileAtomic } from './store.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'arena-store-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -134,5 +134,19 @@ describe('checkWritable', () => {
     expect(() => checkOutputDir(dir, '"out"')).toThrow(
       new UsageError(`"out" "${dir}" is not writable: ${file} is not a directory`),
     );
+  });
+});
+
+describe('ResultsStore.clearTrial (arena run --force)', () => {
+  it("deletes the trial's results and a killed writer's temporary files, and keeps its lock", () => {
+    const store = new ResultsStore(path.join(tmp, 'clear'));
+    const id = 'a__cartpole-v1__seed1';
+    const dir = store.trialDir(id);
+    fs.mkdirSync(path.join(dir, '.lock'), { recursive: true });
+    for (const f of ['metrics.jsonl', 'checkpoint.json', 'trial.json', '.trial.json.1.ab.tmp']) {
+      fs.writeFileSync(path.join(dir, f), '{}');
+    }
+    store.clearTrial(id);
+    expect(fs.readdirSync(dir)).toEqual(['.lock']);
   });
 });

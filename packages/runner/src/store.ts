@@ -328,6 +328,17 @@ export class ResultsStore {
     fs.rmSync(this.checkpointFile(id), { force: true });
   }
 
+  /**
+   * Deletes a trial's results so that it runs from its first iteration (`arena run --force`). The
+   * directory and its `.lock` stay: the caller holds that lock while it deletes.
+   */
+  clearTrial(id: string): void {
+    for (const file of [this.metricsFile(id), this.checkpointFile(id), this.stateFile(id)]) {
+      fs.rmSync(file, { force: true });
+    }
+    removeTempFiles(this.trialDir(id));
+  }
+
   // --- trial state and manifest -------------------------------------------------------------------
 
   /** The trial's trial.json, validated (CorruptResultError when it holds wrong types or values). */

@@ -28,6 +28,15 @@ export interface SweepOptions {
   /** Seconds without a finished iteration before a trial is stopped (default: config, else 3600). */
   readonly iterationTimeout?: number;
   readonly cwd?: string;
+  /**
+   * `arena run`'s answer to results of the same trial made with another spec: absent (sweeps), they
+   * are refused and the message names the trial directory to delete; present, the message names
+   * `flag` instead, and when `forced` every selected trial is started over (its results deleted
+   * before it runs, not here: preparing writes and deletes nothing).
+   */
+  readonly restart?: { readonly flag: string; readonly forced: boolean };
+  /** Files in the output directory that the caller deletes before running, so they do not make it "not empty". */
+  readonly replaced?: readonly string[];
 }
 
 export interface PreparedSweep {
@@ -48,6 +57,8 @@ export interface PreparedSweep {
    * version (the manifest's) is the current one: their files get the current fingerprint when run.
    */
   readonly legacy: ReadonlySet<string>;
+  /** Trials whose results the runner deletes before running them (`arena run --force`). */
+  readonly restart: ReadonlySet<string>;
 }
 
 /** Default of `iterationTimeout`: generous next to a paper-size iteration (≈ 1 min on 2 cores). */
@@ -66,6 +77,14 @@ export async function prepareSweep(configFile: string, options: SweepOptions): P
     taskIds: options.taskIds,
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
+  return prepareLoadedSweep(loaded, options);
+}
+
+/**
+ * The checks of `prepareSweep` for a config already read — from a file, or built in memory by
+ * `arena run` — so that both commands expand, check and resume trials the same way. Writes nothing.
+ */
+export function prepareLoadedSweep(loaded: LoadedSweepConfig, options: SweepOptions): PreparedSweep {
   const trials = expandTrials(loaded);
   const selected = selectShard(trials, options.shard);
   const cwd = options.cwd ?? process.cwd();
@@ -78,7 +97,9 @@ export async function prepareSweep(configFile: string, options: SweepOptions): P
   const outFlag = options.out !== undefined ? '--out' : '"out"';
   checkOutputDir(outDir, outFlag);
   if (fs.existsSync(outDir)) {
-    const entries = fs.readdirSync(outDir).filter((e) => !e.startsWith('.'));
+    const entries = fs
+      .readdirSync(outDir)
+      .filter((e) => !e.startsWith('.') && !options.replaced?.includes(e));
     if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
       throw new UsageError(
         `${outFlag} "${outDir}" is not empty and holds no sweep (${MANIFEST_FILE}); choose an empty or new directory`,
@@ -89,9 +110,11 @@ export async function prepareSweep(configFile: string, options: SweepOptions): P
   const recordedVersions = store.readManifest()?.packages ?? {};
   const legacy = new Set<string>();
   const mine = new Set(selected.map((t) => t.id));
+  const restart = new Set(options.restart?.forced ? mine : []);
   // Legacy results are looked for in every shard's trials: the first sweep with this version adopts
   // them all, before its manifest (whose package versions are the evidence) is rewritten.
   for (const spec of trials) {
+    if (restart.has(spec.id)) continue; // its results are deleted before it runs
     const print = fingerprint(spec);
     const state = store.readState(spec.id);
     const checkpoint = store.readCheckpoint(spec.id);
@@ -119,8 +142,11 @@ export async function prepareSweep(configFile: string, options: SweepOptions): P
       was && (was.package !== spec.plugin.package || was.version !== spec.plugin.version)
         ? `; it ran ${was.package}@${was.version}, this sweep has ${spec.plugin.package}@${spec.plugin.version}`
         : '';
+    const what = `${changed.length ? ` (${changed.join(', ')} changed)` : ''}${upgrade}`;
     throw new UsageError(
-      `${outFlag} "${outDir}" holds trial ${spec.id} run with a different spec${changed.length ? ` (${changed.join(', ')} changed)` : ''}${upgrade}; use another output directory or delete ${store.trialDir(spec.id)}`,
+      options.restart
+        ? `${outFlag} "${outDir}" already holds a run of trial ${spec.id} with a different spec${what}; pass ${options.restart.flag} to start it over, or use another output directory`
+        : `${outFlag} "${outDir}" holds trial ${spec.id} run with a different spec${what}; use another output directory or delete ${store.trialDir(spec.id)}`,
     );
   }
   const requested = options.workers ?? loaded.config.workers ?? os.availableParallelism();
@@ -136,5 +162,6 @@ export async function prepareSweep(configFile: string, options: SweepOptions): P
       options.iterationTimeout ?? loaded.config.iterationTimeout ?? DEFAULT_ITERATION_TIMEOUT_S,
     ...(options.shard ? { shard: options.shard } : {}),
     legacy,
+    restart,
   };
 }

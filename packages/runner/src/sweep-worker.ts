@@ -38,6 +38,8 @@ export type WorkerMessage =
       readonly type: 'iteration';
       readonly iteration: number;
       readonly perStepReward?: number;
+      readonly meanReturn?: number;
+      readonly meanKl?: number;
       readonly envSteps: number;
       readonly seconds: number;
     };
@@ -68,6 +70,8 @@ function portReporter(port: MessagePort): Reporter {
         type: 'iteration',
         iteration: r.iteration,
         ...(r.perStepReward !== undefined ? { perStepReward: r.perStepReward } : {}),
+        ...(r.meanReturn !== undefined ? { meanReturn: r.meanReturn } : {}),
+        ...(typeof r.meanKl === 'number' ? { meanKl: r.meanKl } : {}),
         envSteps: r.envSteps,
         seconds: r.seconds,
       }),

@@ -17,6 +17,8 @@ import { createRootContainer } from './container.js';
 import type { TrialOutcome } from './container.js';
 import { silentSweepReporter } from './progress.js';
 import type { SweepReporter } from './progress.js';
+import { UsageError } from './config.js';
+import { TYPES } from './services.js';
 import type { Clock } from './services.js';
 import { ResultsStore, makeDirectories, removeTempFiles } from './store.js';
 import type { TrialFailure, TrialState } from './store.js';
@@ -64,9 +66,9 @@ export class IterationTimeoutError extends Error {
 @injectable()
 export class SweepRunner {
   constructor(
-    @inject(Symbol.for('policy-arena.ResultsStore')) private readonly store: ResultsStore,
-    @inject(Symbol.for('policy-arena.Reporter')) private readonly reporter: SweepReporter,
-    @inject(Symbol.for('policy-arena.Clock')) private readonly clock: Clock,
+    @inject(TYPES.ResultsStore) private readonly store: ResultsStore,
+    @inject(TYPES.Reporter) private readonly reporter: SweepReporter,
+    @inject(TYPES.Clock) private readonly clock: Clock,
   ) {}
 
   /** Rewrites manifest.json from the config and every trial's trial.json (all shards), under its lock. */
@@ -128,6 +130,21 @@ export class SweepRunner {
 
   async run(prepared: PreparedSweep, signal?: AbortSignal): Promise<SweepSummary> {
     const { store } = this;
+    for (const spec of prepared.selected) {
+      if (!prepared.restart.has(spec.id)) continue;
+      // Under the trial's lock, so that a run of it in another process keeps its files.
+      const release = await this.tryLock(spec, () => {});
+      if (!release) {
+        throw new UsageError(
+          `trial ${spec.id} is being run by ${this.holder(spec)}; it was not started over`,
+        );
+      }
+      try {
+        store.clearTrial(spec.id);
+      } finally {
+        await release();
+      }
+    }
     const pending: TrialSpec[] = [];
     let skipped = 0;
     for (const spec of prepared.selected) {
@@ -391,6 +408,6 @@ export async function runSweep(
     checkpointEvery: prepared.checkpointEvery,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  container.bind<SweepRunner>(Symbol.for('policy-arena.SweepRunner')).to(SweepRunner);
-  return container.get<SweepRunner>(Symbol.for('policy-arena.SweepRunner')).run(prepared, options.signal);
+  container.bind<SweepRunner>(TYPES.SweepRunner).to(SweepRunner);
+  return container.get<SweepRunner>(TYPES.SweepRunner).run(prepared, options.signal);
 }

@@ -77,3 +77,77 @@ describe('ctx.evaluateParams', () => {
     expect(records[0]!.meanReturn).toBe(10);
   });
 });
+
+/** RampEnv with its reward split: forward t and alive 1 at step t (0-based), so reward t + 1. */
+class SplitRampEnv extends RampEnv {
+  override readonly spec: EnvSpec = {
+    ...new RampEnv().spec,
+    id: 'split-ramp-v1',
+    rewardTerms: ['forward', 'alive'],
+  };
+  override step(action: Float64Array): StepResult {
+    const r = super.step(action);
+    return { ...r, info: { rewardTerms: { forward: r.reward - 1, alive: 1 } } };
+  }
+}
+
+/** Samples one batch and reports nothing, or reports `extras` when given. */
+const sampler = (extras?: Record<string, number>): AlgorithmPlugin => ({
+  ...evaluator,
+  name: 'sampler',
+  create: (_config, { policy }) => ({
+    async iterate(ctx) {
+      await ctx.sampleTrajectories(2 * HORIZON);
+      await ctx.evaluateParams([policy.getParams()], { episodes: 1 });
+      return extras ?? {};
+    },
+    state: () => ({}),
+    load: () => {},
+  }),
+});
+
+describe('reward-term records', () => {
+  const splitRegistry = new EnvRegistry([
+    {
+      id: 'split-ramp-v1',
+      description: 'rewards 1, 2, 3, 4 as forward 0–3 + alive 1',
+      create: () => new SplitRampEnv(),
+    },
+  ]);
+  const trial = {
+    config: {},
+    envRegistry: splitRegistry,
+    envId: 'split-ramp-v1',
+    seed: 1,
+    iterations: 2,
+    stepsPerIteration: HORIZON,
+  };
+
+  it('logs each term as reward.<term>: its mean per step over the episodes sampled and evaluated', async () => {
+    const { records } = await runTrial({ ...trial, plugin: sampler() });
+    for (const r of records) {
+      // Three episodes of steps 0–3: forward (0 + 1 + 2 + 3) / 4 = 1.5, alive 1; their sum is the
+      // mean reward per step, meanReturn / length = 10 / 4.
+      expect(r.episodes).toBe(3);
+      expect(r['reward.forward']).toBe(1.5);
+      expect(r['reward.alive']).toBe(1);
+      expect(r['reward.forward']! + r['reward.alive']!).toBe(r.meanReturn! / r.meanEpisodeLength!);
+    }
+  });
+
+  it('adds no term fields for an env without terms', async () => {
+    const { records } = await runTrial({
+      ...trial,
+      envRegistry: registry,
+      envId: 'ramp-v1',
+      plugin: sampler(),
+    });
+    expect(Object.keys(records[0]!).filter((k) => k.startsWith('reward.'))).toEqual([]);
+  });
+
+  it('refuses a plugin extra under the reserved reward. prefix', async () => {
+    await expect(runTrial({ ...trial, plugin: sampler({ 'reward.forward': 1 }) })).rejects.toThrow(
+      /"reward\.forward" is a name the runner records itself/,
+    );
+  });
+});

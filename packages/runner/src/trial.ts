@@ -27,6 +27,12 @@ import type { PolicyArchitecture } from './presets.js';
  * `meanReturn`, `perStepReward` and `meanEpisodeLength` are absent from an iteration that completed
  * no episode (`episodes` 0: a plugin that steps envs itself through `makeEnv` + `recordSteps`), so
  * no made-up score can enter a curve or a final table.
+ *
+ * `reward.<term>`, for each of the env's reward terms (`EnvSpec.rewardTerms`, e.g. `reward.forward`,
+ * `reward.control`), is the term's mean per step over the steps of the episodes completed this
+ * iteration — the steps `meanReturn` is made of, so the terms add up to the mean reward per step,
+ * Σ returns / Σ lengths. Vine branch steps and `recordSteps` steps count in `envSteps` but carry no
+ * terms. Absent with `meanReturn`, and for envs that report no terms.
  */
 export interface IterationRecord {
   readonly iteration: number;
@@ -61,6 +67,18 @@ export const SHARED_METRICS: readonly string[] = [
   ...TIMING_FIELDS,
 ];
 
+/**
+ * Name prefixes the runner writes under: `reward.<term>` is the mean per step of a reward term
+ * (`EnvSpec.rewardTerms`) over the iteration's episodes. A prefix, not a list, because the terms
+ * are the env's and a third-party env may name its own.
+ */
+export const RUNNER_METRIC_PREFIXES: readonly string[] = ['reward.'];
+
+/** Whether the runner writes `name` itself, so a plugin's extras may not use it. */
+export function isRunnerMetric(name: string): boolean {
+  return SHARED_METRICS.includes(name) || RUNNER_METRIC_PREFIXES.some((p) => name.startsWith(p));
+}
+
 /** A record without its timing fields, for comparing runs. */
 export function withoutTiming(record: IterationRecord): Record<string, number> {
   const out: Record<string, number> = {};
@@ -92,9 +110,9 @@ export function checkedExtras(plugin: string, iteration: number, value: unknown)
   }
   const out: Record<string, number> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (SHARED_METRICS.includes(key)) {
+    if (isRunnerMetric(key)) {
       throw new PluginContractError(
-        `${where}: "${key}" is a name the runner records itself (reserved: ${SHARED_METRICS.join(', ')}); rename the metric`,
+        `${where}: "${key}" is a name the runner records itself (reserved: ${SHARED_METRICS.join(', ')} and names starting ${RUNNER_METRIC_PREFIXES.join(', ')}); rename the metric`,
       );
     }
     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -228,6 +246,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
 
   const records: IterationRecord[] = [];
   let totalSteps = resume?.envSteps ?? 0;
+  const termNames = spec.rewardTerms;
   try {
     for (let iteration = resume?.iteration ?? 0; iteration < iterations; iteration++) {
       const started = now();
@@ -238,12 +257,18 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
       const lengths: number[] = [];
       let steps = 0;
       let episodesSoFar = 0;
+      const termSums = termNames ? new Float64Array(termNames.length) : undefined;
+      let termSteps = 0;
       const account = (batch: TrajectoryBatch) => {
         steps += batch.numSteps;
         episodesSoFar += batch.episodes.length;
         for (const ep of batch.episodes) {
           returns.push(ep.return);
           lengths.push(ep.length);
+          if (termSums && ep.rewardTerms) {
+            for (let j = 0; j < termSums.length; j++) termSums[j]! += ep.rewardTerms[termNames![j]!]!;
+            termSteps += ep.length;
+          }
         }
       };
       const ctx: IterationContext = {
@@ -299,11 +324,15 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
         returns.length > 0
           ? { meanReturn, perStepReward: meanReturn / spec.maxEpisodeSteps, meanEpisodeLength: mean(lengths) }
           : {};
+      const terms: Record<string, number> = {};
+      if (termSums && termSteps > 0)
+        termNames!.forEach((name, j) => (terms[`reward.${name}`] = termSums[j]! / termSteps));
       const record: IterationRecord = {
         iteration,
         envSteps: totalSteps,
         episodes: returns.length,
         ...scores,
+        ...terms,
         ...extras,
         seconds: (now() - started) / 1000,
         ...(Number.isFinite(cpuSeconds) ? { cpuSeconds } : {}),

@@ -108,6 +108,23 @@ describe.each(MUJOCO_TASKS)('$id: forward term = centre-of-mass x-velocity', (ta
     expect(maxErr).toBeLessThan(1e-7 * Math.max(1, maxSpeed));
   });
 
+  test("step()'s info.rewardTerms.forward is the same hand-computed centre-of-mass velocity", () => {
+    const rng = Rng.fromSeed(20, 'com-velocity-test');
+    env.reset(11);
+    let maxErr = 0;
+    let maxSpeed = 0;
+    for (let t = 0; t < 40; t++) {
+      const r = env.step(Float64Array.from({ length: env.nu }, () => rng.uniformIn(-1, 1)));
+      const { qpos, qvel } = env.physicsState();
+      const expected = probe.comVelocityX(qpos, qvel);
+      maxErr = Math.max(maxErr, Math.abs(r.info!.rewardTerms!.forward! - expected));
+      maxSpeed = Math.max(maxSpeed, Math.abs(expected));
+      if (r.terminated || r.truncated) env.reset();
+    }
+    expect(maxSpeed).toBeGreaterThan(1e-3);
+    expect(maxErr).toBeLessThan(1e-7 * Math.max(1, maxSpeed));
+  });
+
   test('is not the root velocity: the root moves about the centre of mass', () => {
     env.reset(5);
     const rng = Rng.fromSeed(18, 'com-velocity-test');

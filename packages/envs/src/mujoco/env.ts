@@ -26,6 +26,7 @@ import {
   SWIMMER_V1_TASK,
   WALKER_TASK,
   WALKER_V1_TASK,
+  rewardTermNames,
 } from './tasks.js';
 import type { MujocoTask } from './tasks.js';
 
@@ -86,6 +87,9 @@ export class MujocoEnv implements Env {
   /** MuJoCo's warnings that come with an automatic reset of mjData, and what each one found bad. */
   private readonly resetWarnings: readonly (readonly [number, DivergedQuantity])[];
   private v!: Views;
+  /** Which optional reward terms the task has (`rewardTermNames`). */
+  private readonly hasAlive: boolean;
+  private readonly hasImpact: boolean;
   private rng: Rng;
   private steps = 0;
   private needsReset = true;
@@ -146,6 +150,9 @@ export class MujocoEnv implements Env {
     }
     this.rng = Rng.fromSeed(0, task.id);
     this.bind();
+    const terms = rewardTermNames(task);
+    this.hasAlive = terms.includes('alive');
+    this.hasImpact = terms.includes('impact');
 
     this.spec = {
       id: task.id,
@@ -153,6 +160,7 @@ export class MujocoEnv implements Env {
       actionSpace: box(-1, 1, this.nu),
       maxEpisodeSteps: horizon,
       dt: this.dt,
+      rewardTerms: terms,
       description: task.description,
     };
   }
@@ -216,7 +224,12 @@ export class MujocoEnv implements Env {
     const terminated = !info.healthy;
     const truncated = !terminated && this.steps >= this.spec.maxEpisodeSteps;
     if (terminated || truncated) this.needsReset = true;
-    return { observation: this.observe(), reward: info.reward, terminated, truncated };
+    // Same order as `reward`'s sum, costs negated: a − b is a + (−b) in IEEE arithmetic, so the
+    // terms add up to the reward bitwise (but for the sign of a zero).
+    const rewardTerms: Record<string, number> = { forward: info.forwardVelocity, control: -info.ctrlCost };
+    if (this.hasAlive) rewardTerms.alive = info.aliveBonus;
+    if (this.hasImpact) rewardTerms.impact = -info.impactPenalty;
+    return { observation: this.observe(), reward: info.reward, terminated, truncated, info: { rewardTerms } };
   }
 
   /**

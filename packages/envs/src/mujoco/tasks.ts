@@ -178,6 +178,21 @@ export const WALKER_TASK: MujocoTask = {
     'Walker (two legs, 2-D), 18-dim state, 6 torques; reward centre-of-mass v_x + 1 − 1e-5‖u‖² − foot-impact penalty, ends on a fall',
 };
 
+/**
+ * The names of a task's `info.rewardTerms`, in the order in which they add up to the reward:
+ * `forward` (the forward velocity), `control` (−ctrl cost), and where the task has them `alive`
+ * (the alive bonus) and `impact` (−foot-impact penalty). Costs are negated so that the terms sum
+ * to the reward, as Gymnasium's MuJoCo envs report `reward_ctrl` as a negative number.
+ */
+export function rewardTermNames(task: MujocoTask): readonly string[] {
+  return [
+    'forward',
+    'control',
+    ...(task.aliveBonus !== 0 ? ['alive'] : []),
+    ...(task.impact ? ['impact'] : []),
+  ];
+}
+
 /** The current versions (the documented defaults). */
 export const MUJOCO_TASKS: readonly MujocoTask[] = [SWIMMER_TASK, HOPPER_TASK, WALKER_TASK];
 /** The superseded v1 versions, still registered. */
