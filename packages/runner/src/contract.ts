@@ -22,7 +22,7 @@ import type { AlgorithmPlugin, BackendName, Json, Optimizer, PresetName } from '
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { pluginConfigIssues, resolvePluginConfig } from './config.js';
 import { PRESETS } from './presets.js';
-import { SHARED_METRICS, isRunnerMetric, runTrial, withoutTiming } from './trial.js';
+import { SHARED_METRICS, runTrial, sortExtras, withoutTiming } from './trial.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
 
 export interface PluginContractOptions {
@@ -144,21 +144,19 @@ async function behaviourProblems(plugin: AlgorithmPlugin, options: PluginContrac
       const wrapped: Optimizer = {
         async iterate(ctx) {
           const extras = (await optimizer.iterate(ctx)) as unknown;
-          if (extras === undefined || extras === null) return {};
-          if (typeof extras !== 'object' || Array.isArray(extras) || ArrayBuffer.isView(extras)) {
+          // Every problem is listed; the runner (which stops at the first) gets only the valid extras.
+          const { valid, problems, notPlain } = sortExtras(extras);
+          if (notPlain !== undefined) {
             extrasProblems.add(
               `iterate() must resolve to nothing or a plain object of numbers, got ${String(extras)}`,
             );
-            return {};
           }
-          // Every problem is listed; the runner (which stops at the first) gets only the valid extras.
-          const valid: Record<string, number> = {};
-          for (const [k, v] of Object.entries(extras)) {
-            if (isRunnerMetric(k))
-              extrasProblems.add(`iterate() reports "${k}", a name the runner records itself; rename it`);
-            else if (typeof v !== 'number' || !Number.isFinite(v))
-              extrasProblems.add(`iterate() reports ${k} = ${String(v)}, not a finite number`);
-            else valid[k] = v;
+          for (const { key, kind, value } of problems) {
+            extrasProblems.add(
+              kind === 'reserved'
+                ? `iterate() reports "${key}", a name the runner records itself; rename it`
+                : `iterate() reports ${key} = ${String(value)}, not a finite number`,
+            );
           }
           return valid;
         },

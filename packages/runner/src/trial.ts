@@ -91,6 +91,45 @@ export class PluginContractError extends Error {
   override name = 'PluginContractError';
 }
 
+/** One extra that a plugin may not report: a runner-owned name, or a value that is not a finite number. */
+export interface ExtraProblem {
+  readonly key: string;
+  readonly kind: 'reserved' | 'not-finite';
+  readonly value: unknown;
+}
+
+/**
+ * Sorts what `iterate()` returned into the extras the runner may record and the problems with the
+ * rest. `notPlain` describes a value that is not nothing and not a plain object (an array, a typed
+ * array, a class instance, a number…). The runner stops at the first problem (`checkedExtras`); the
+ * plugin contract suite lists them all.
+ */
+export function sortExtras(value: unknown): {
+  readonly valid: Record<string, number>;
+  readonly problems: readonly ExtraProblem[];
+  readonly notPlain?: string;
+} {
+  if (value === undefined || value === null) return { valid: {}, problems: [] };
+  const proto = typeof value === 'object' ? (Object.getPrototypeOf(value) as unknown) : undefined;
+  if (typeof value !== 'object' || Array.isArray(value) || (proto !== Object.prototype && proto !== null)) {
+    const notPlain = Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'object'
+        ? `a ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'non-plain object'}`
+        : `${typeof value} ${String(value)}`;
+    return { valid: {}, problems: [], notPlain };
+  }
+  const valid: Record<string, number> = {};
+  const problems: ExtraProblem[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (isRunnerMetric(key)) problems.push({ key, kind: 'reserved', value: v });
+    else if (typeof v !== 'number' || !Number.isFinite(v))
+      problems.push({ key, kind: 'not-finite', value: v });
+    else valid[key] = v;
+  }
+  return { valid, problems };
+}
+
 /**
  * What `iterate()` returned, checked every iteration: nothing, or a plain object of finite numbers
  * whose names are not the runner's. Without this a plugin reporting `perStepReward` would overwrite
@@ -98,31 +137,21 @@ export class PluginContractError extends Error {
  */
 export function checkedExtras(plugin: string, iteration: number, value: unknown): Record<string, number> {
   const where = `plugin "${plugin}", iteration ${iteration}: iterate() must resolve to nothing or a plain object of finite numbers`;
-  if (value === undefined || value === null) return {};
-  const proto = typeof value === 'object' ? (Object.getPrototypeOf(value) as unknown) : undefined;
-  if (typeof value !== 'object' || Array.isArray(value) || (proto !== Object.prototype && proto !== null)) {
-    const got = Array.isArray(value)
-      ? 'an array'
-      : typeof value === 'object'
-        ? `a ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'non-plain object'}`
-        : `${typeof value} ${String(value)}`;
-    throw new PluginContractError(`${where}, got ${got}`);
+  const { valid, problems, notPlain } = sortExtras(value);
+  if (notPlain !== undefined) throw new PluginContractError(`${where}, got ${notPlain}`);
+  const [first] = problems;
+  if (first?.kind === 'reserved') {
+    throw new PluginContractError(
+      `${where}: "${first.key}" is a name the runner records itself (reserved: ${SHARED_METRICS.join(', ')} and names starting ${RUNNER_METRIC_PREFIXES.join(', ')}); rename the metric`,
+    );
   }
-  const out: Record<string, number> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (isRunnerMetric(key)) {
-      throw new PluginContractError(
-        `${where}: "${key}" is a name the runner records itself (reserved: ${SHARED_METRICS.join(', ')} and names starting ${RUNNER_METRIC_PREFIXES.join(', ')}); rename the metric`,
-      );
-    }
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new PluginContractError(
-        `${where}: "${key}" is ${typeof v === 'number' ? String(v) : typeof v === 'object' ? (JSON.stringify(v) ?? typeof v) : `${typeof v} ${JSON.stringify(v)}`}`,
-      );
-    }
-    out[key] = v;
+  if (first) {
+    const v = first.value;
+    throw new PluginContractError(
+      `${where}: "${first.key}" is ${typeof v === 'number' ? String(v) : typeof v === 'object' ? (JSON.stringify(v) ?? typeof v) : `${typeof v} ${JSON.stringify(v)}`}`,
+    );
   }
-  return out;
+  return valid;
 }
 
 /**
