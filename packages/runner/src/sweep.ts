@@ -13,7 +13,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { inject, injectable } from 'inversify';
 import { Piscina } from 'piscina';
-import { createRootContainer } from './container.js';
+import { createRootContainer, describeFailure } from './container.js';
 import type { TrialOutcome } from './container.js';
 import { silentSweepReporter } from './progress.js';
 import type { SweepReporter } from './progress.js';
@@ -55,11 +55,6 @@ export interface SweepSummary {
   /** Trials that another sweep process on the same directory ran while this one waited. */
   readonly doneElsewhere: number;
   readonly outDir: string;
-}
-
-/** A trial stopped for going `iterationTimeout` seconds without finishing an iteration. */
-export class IterationTimeoutError extends Error {
-  override name = 'IterationTimeoutError';
 }
 
 /** Runs a prepared sweep. Injected: the results store, the progress reporter and the clock. */
@@ -123,6 +118,18 @@ export class SweepRunner {
     return lockTrial(dir, onCompromised);
   }
 
+  /** Runs `work` under the trial's lock, briefly; false (and nothing run) when another sweep holds it. */
+  private async underLock(spec: TrialSpec, work: () => void): Promise<boolean> {
+    const release = await this.tryLock(spec, () => {});
+    if (!release) return false;
+    try {
+      work();
+    } finally {
+      await release();
+    }
+    return true;
+  }
+
   private holder(spec: TrialSpec): string {
     const runner = this.store.readState(spec.id)?.runner;
     return runner ? `pid ${runner.pid} on ${runner.host}` : 'another process';
@@ -131,18 +138,11 @@ export class SweepRunner {
   async run(prepared: PreparedSweep, signal?: AbortSignal): Promise<SweepSummary> {
     const { store } = this;
     for (const spec of prepared.selected) {
-      if (!prepared.restart.has(spec.id)) continue;
       // Under the trial's lock, so that a run of it in another process keeps its files.
-      const release = await this.tryLock(spec, () => {});
-      if (!release) {
+      if (prepared.restart.has(spec.id) && !(await this.underLock(spec, () => store.clearTrial(spec.id)))) {
         throw new UsageError(
           `trial ${spec.id} is being run by ${this.holder(spec)}; it was not started over`,
         );
-      }
-      try {
-        store.clearTrial(spec.id);
-      } finally {
-        await release();
       }
     }
     const pending: TrialSpec[] = [];
@@ -154,21 +154,11 @@ export class SweepRunner {
       }
       skipped++;
       // Temporary files a killed writer left: removed under the trial's lock (skipped if it is held).
-      const release = await this.tryLock(spec, () => {});
-      if (release) {
-        removeTempFiles(store.trialDir(spec.id));
-        await release();
-      }
+      await this.underLock(spec, () => removeTempFiles(store.trialDir(spec.id)));
     }
     for (const spec of prepared.trials) {
-      if (!prepared.legacy.has(spec.id)) continue;
-      const release = await this.tryLock(spec, () => {});
-      if (!release) continue; // being run: the sweep holding it adopts it
-      try {
-        this.adoptLegacy(spec);
-      } finally {
-        await release();
-      }
+      // A trial being run is skipped: the sweep holding it adopts it.
+      if (prepared.legacy.has(spec.id)) await this.underLock(spec, () => this.adoptLegacy(spec));
     }
     await this.writeManifest(prepared);
     const toRun = pending.map((spec) => ({
@@ -317,12 +307,7 @@ export class SweepRunner {
                 message: `another sweep took over this trial's lock (this process did not refresh it for ${LOCK_STALE_MS / 1000} s); that sweep continues it`,
                 iteration: current,
               }
-            : {
-                type: (e as Error).name ?? 'Error',
-                message: (e as Error).message ?? String(e),
-                ...((e as Error).stack ? { stack: (e as Error).stack! } : {}),
-                iteration: current,
-              };
+            : describeFailure(e, current);
       } finally {
         finished = true;
         if (timer) clearTimeout(timer);
