@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import { GaussianPolicy, Rng, sampleEpisodes } from '@policy-arena/core';
 import { makeEnv } from '@policy-arena/envs';
-import { POLICY_ARCHITECTURES, resolvePluginConfig, runTrial } from '@policy-arena/runner';
+import {
+  POLICY_ARCHITECTURES,
+  assertPluginContract,
+  resolvePluginConfig,
+  runTrial,
+} from '@policy-arena/runner';
+import { trpoClipped } from './fixtures/variants/trpo-clipped.js';
 
 const plugin = (name: string) => {
   const p = builtinPlugins.find((x) => x.name === name);
@@ -70,4 +76,20 @@ describe('the TRPO family on swimmer-v1 (small budget)', () => {
       expect(after - before, `return ${before.toFixed(1)} → ${after.toFixed(1)}`).toBeGreaterThan(10);
     });
   }
+});
+
+describe('a new trust-region variant in one file (test/fixtures/variants/trpo-clipped.ts)', () => {
+  it('passes the plugin contract and learns cartpole-v1 like the built-ins (seed 1)', async () => {
+    await assertPluginContract(trpoClipped);
+    const { records } = await runTrial({
+      plugin: trpoClipped,
+      config: resolvePluginConfig(trpoClipped, 'quick', 'cartpole-v1', {}),
+      envId: 'cartpole-v1',
+      seed: 1,
+      iterations: 50,
+      stepsPerIteration: 4000,
+    });
+    expect(records[0]!.perStepReward).toBeLessThan(2);
+    expect(Math.max(...records.map((r) => r.perStepReward))).toBeGreaterThanOrEqual(9);
+  });
 });

@@ -123,8 +123,14 @@ function makeOurs(core, algorithms, { hidden, subsample }) {
   let sd = 0;
   for (const a of adv) sd += (a - mean) ** 2 / (N - 1);
   const weights = adv.map((a) => (a - mean) / Math.sqrt(sd));
-  const problem = { policy, observations, actions, weights };
-  const settings = { ...SETTINGS, fisherSubsample: subsample };
+  const surrogate = algorithms.importanceSampledSurrogate(weights);
+  const problem = { policy, observations, actions, surrogate };
+  const settings = {
+    cgIterations: SETTINGS.cgIterations,
+    cgDamping: SETTINGS.cgDamping,
+    fisherSubsample: subsample,
+  };
+  const rule = algorithms.lineSearchRule(SETTINGS, algorithms.meanKlConstraint);
   const m = Math.max(1, Math.min(N, Math.ceil(subsample * N)));
   const subRows = Rng.fromSeed(1).permutation(N).subarray(0, m);
   const subObs = new Float64Array(m * OBS);
@@ -143,9 +149,9 @@ function makeOurs(core, algorithms, { hidden, subsample }) {
   const run = {
     update: () => {
       policy.setParams(theta0);
-      lastBacktracks = algorithms.trustRegionStep(problem, settings, Rng.fromSeed(1)).backtracks;
+      lastBacktracks = algorithms.trustRegionStep(problem, settings, rule, Rng.fromSeed(1)).backtracks;
     },
-    surrogate_grad: () => new GaussianSurrogateKernels(all, actions, weights, theta0).gradient(),
+    surrogate_grad: () => new GaussianSurrogateKernels(all, actions, surrogate, theta0).gradient(),
     fvp: () => sub.fisherVectorProduct(v),
     cg10: () => {
       sub.setParams(theta0); // drops the per-update caches: they are rebuilt inside, as in an update

@@ -11,27 +11,26 @@ import { trpoVine } from './trpo-vine.js';
 
 export { trpoSinglePath, trpoSinglePathSchema } from './trpo-single-path.js';
 export type { TrpoSinglePathConfig } from './trpo-single-path.js';
-export { trpoVine, trpoVineSchema } from './trpo-vine.js';
+export { trpoVine, trpoVineSchema, selfNormalizedSurrogate } from './trpo-vine.js';
 export type { TrpoVineConfig } from './trpo-vine.js';
 export { naturalGradient, naturalGradientSchema, NATURAL_GRADIENT_STEP_GRID } from './natural-gradient.js';
 export { empiricalFim } from './empirical-fim.js';
-export { maxKl } from './max-kl.js';
-export {
-  trustRegionSchema,
-  trustRegionSchemaFields,
-  surrogateWeights,
-  singlePathOptimizer,
-} from './trust-region-config.js';
+export { maxKl, maxKlConstraint } from './max-kl.js';
+export { trustRegionSchema, trustRegionSchemaFields, lineSearchRule } from './trust-region-config.js';
 export type { TrustRegionConfig } from './trust-region-config.js';
-export { trustRegionStep, TRPO_STRATEGY } from './trust-region.js';
+export { importanceSampledSurrogate, singlePathSamples, surrogateWeights } from './single-path.js';
+export type { SinglePathSamples } from './single-path.js';
+export { trustRegionStep, meanKlConstraint } from './trust-region.js';
 export type {
+  FisherChoice,
+  KlConstraint,
+  KlStatistics,
+  PolicyEvaluation,
+  TrustRegionImplementation,
+  TrustRegionProblem,
+  TrustRegionRule,
   TrustRegionSettings,
   TrustRegionStats,
-  TrustRegionStrategy,
-  SurrogateProblem,
-  FisherChoice,
-  ConstraintChoice,
-  StepRule,
 } from './trust-region.js';
 
 /** Every built-in algorithm, in one explicit list (no registration by import side effect). */

@@ -10,17 +10,33 @@
  * slows it is that maxₙ grows with the batch (outlying states), so steps shrink as batches grow —
  * the paper ran it on cart-pole only. See EXPERIMENTS.md for measurements.
  */
-import { definePlugin } from '@policy-arena/core';
-import { singlePathOptimizer, trustRegionSchema } from './trust-region-config.js';
+import { definePlugin, max64 } from '@policy-arena/core';
+import { importanceSampledSurrogate, singlePathSamples } from './single-path.js';
+import { trustRegionStep } from './trust-region.js';
+import type { KlConstraint } from './trust-region.js';
+import { lineSearchRule, trustRegionSchema } from './trust-region-config.js';
+
+/** Eq. (12): the max over the sampled states is bounded; its maximal step keeps every sᵀAₙs ≤ 2δ/β². */
+export const maxKlConstraint: KlConstraint = {
+  bounded: (kl) => kl.maxKl,
+  curvature: (s, perStateQuadratic) => max64(perStateQuadratic(s)),
+};
 
 export const maxKl = definePlugin({
   name: 'max-kl',
   description: 'TRPO with the max-over-states KL constraint of Eq. (12) instead of the mean',
   configSchema: trustRegionSchema,
-  create: (config, { policy }) =>
-    singlePathOptimizer(config, policy, {
-      fisher: 'analytic',
-      constraint: 'max-kl',
-      stepRule: { kind: 'line-search' },
-    }),
+  create: (config, { policy }) => ({
+    async iterate(ctx) {
+      const { observations, actions, weights } = await singlePathSamples(ctx, config); // §5.1
+      return trustRegionStep(
+        { policy, observations, actions, surrogate: importanceSampledSurrogate(weights) }, // Eq. 14
+        config,
+        lineSearchRule(config, maxKlConstraint), // maxₙ KL ≤ δ, Eq. 12
+        ctx.rng.split('trust-region'),
+      );
+    },
+    state: () => ({}),
+    load: () => {},
+  }),
 });

@@ -8,7 +8,9 @@
  */
 import { Type } from '@sinclair/typebox';
 import { definePlugin } from '@policy-arena/core';
-import { singlePathOptimizer, trustRegionSchemaFields } from './trust-region-config.js';
+import { importanceSampledSurrogate, singlePathSamples } from './single-path.js';
+import { trustRegionStep } from './trust-region.js';
+import { trustRegionSchemaFields } from './trust-region-config.js';
 
 /** 3^k, k = −4…2 (1/81 … 9): the §8.1 sweep in factors of three [range reconstructed]. */
 export const NATURAL_GRADIENT_STEP_GRID: readonly number[] = [-4, -3, -2, -1, 0, 1, 2].map((k) => 3 ** k);
@@ -37,10 +39,17 @@ export const naturalGradient = definePlugin({
   description:
     'Natural policy gradient: the TRPO direction with a fixed step coefficient, no KL constraint (§8.1)',
   configSchema: naturalGradientSchema,
-  create: (config, { policy }) =>
-    singlePathOptimizer({ ...config, backtrackRatio: 0.5, maxBacktracks: 0, acceptRatio: 0 }, policy, {
-      fisher: 'analytic',
-      constraint: 'mean-kl',
-      stepRule: { kind: 'fixed-penalty', coefficient: config.stepCoefficient },
-    }),
+  create: (config, { policy }) => ({
+    async iterate(ctx) {
+      const { observations, actions, weights } = await singlePathSamples(ctx, config); // §5.1
+      return trustRegionStep(
+        { policy, observations, actions, surrogate: importanceSampledSurrogate(weights) }, // Eq. 14
+        config,
+        { kind: 'fixed-penalty', coefficient: config.stepCoefficient }, // Δ = α·A⁻¹g
+        ctx.rng.split('trust-region'),
+      );
+    },
+    state: () => ({}),
+    load: () => {},
+  }),
 });

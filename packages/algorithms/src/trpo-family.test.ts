@@ -18,23 +18,25 @@ import {
 } from '@policy-arena/core';
 import type { Env, EnvState } from '@policy-arena/core';
 import { CartPoleEnv } from '@policy-arena/envs';
-import { trustRegionStep } from './trust-region.js';
-import type { TrustRegionSettings } from './trust-region.js';
-import { surrogateWeights } from './trust-region-config.js';
+import { maxKlConstraint } from './max-kl.js';
+import { importanceSampledSurrogate, surrogateWeights } from './single-path.js';
+import { selfNormalizedSurrogate } from './trpo-vine.js';
+import { meanKlConstraint, trustRegionStep } from './trust-region.js';
+import type { KlConstraint, TrustRegionRule, TrustRegionSettings } from './trust-region.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-const settings: TrustRegionSettings = {
+const settings: TrustRegionSettings = { cgIterations: 10, fisherSubsample: 1, cgDamping: 1e-3 };
+const lineSearch = (constraint: KlConstraint = meanKlConstraint): TrustRegionRule => ({
+  kind: 'line-search',
+  constraint,
   stepSize: 0.01,
-  cgIterations: 10,
-  fisherSubsample: 1,
-  cgDamping: 1e-3,
   backtrackRatio: 0.8,
   maxBacktracks: 15,
   acceptRatio: 0,
-};
+});
 
 function cartpoleBatch(seed: number, steps: number, policy = new GaussianPolicy({ obsDim: 4, actDim: 1 })) {
   const batch = sampleEpisodes(new CartPoleEnv(), policy, Rng.fromSeed(seed), { minSteps: steps });
@@ -86,10 +88,16 @@ describe('empirical Fisher-vector product (§6)', () => {
     const { policy, batch, weights } = cartpoleBatch(1, 2000);
     const before = policy.getParams();
     const stats = trustRegionStep(
-      { policy, observations: batch.observations, actions: batch.actions, weights },
+      {
+        policy,
+        observations: batch.observations,
+        actions: batch.actions,
+        surrogate: importanceSampledSurrogate(weights),
+        fisher: 'empirical',
+      },
       settings,
+      lineSearch(),
       Rng.fromSeed(1),
-      { fisher: 'empirical', constraint: 'mean-kl', stepRule: { kind: 'line-search' } },
     );
     expect(stats.accepted).toBe(1);
     const after = policy.getParams();
@@ -136,8 +144,9 @@ describe('vine surrogate (Eq. 17)', () => {
       return total / S;
     };
     const stats = trustRegionStep(
-      { policy, observations, actions, weights: q, actionsPerState: K },
+      { policy, observations, actions, surrogate: selfNormalizedSurrogate(q, K) },
       settings,
+      lineSearch(),
       rng,
     );
     expect(stats.accepted).toBe(1);
@@ -147,20 +156,9 @@ describe('vine surrogate (Eq. 17)', () => {
   });
 
   it('refuses samples that do not split into whole groups', () => {
-    const policy = new GaussianPolicy({ obsDim: 4, actDim: 1 });
-    expect(() =>
-      trustRegionStep(
-        {
-          policy,
-          observations: new Float64Array(20),
-          actions: new Float64Array(5),
-          weights: new Float64Array(5),
-          actionsPerState: 2,
-        },
-        settings,
-        Rng.fromSeed(1),
-      ),
-    ).toThrow(/groups of 2/);
+    expect(() => selfNormalizedSurrogate(new Float64Array(5), 2)).toThrow(
+      /5 samples do not split into groups of 2/,
+    );
   });
 });
 
@@ -228,14 +226,15 @@ describe('natural gradient step (fixed penalty)', () => {
       const { policy, batch, weights } = cartpoleBatch(2, 1500);
       const before = policy.getParams();
       const stats = trustRegionStep(
-        { policy, observations: batch.observations, actions: batch.actions, weights },
-        settings,
-        Rng.fromSeed(4),
         {
-          fisher: 'analytic',
-          constraint: 'mean-kl',
-          stepRule: { kind: 'fixed-penalty', coefficient: alpha },
+          policy,
+          observations: batch.observations,
+          actions: batch.actions,
+          surrogate: importanceSampledSurrogate(weights),
         },
+        settings,
+        { kind: 'fixed-penalty', coefficient: alpha },
+        Rng.fromSeed(4),
       );
       const after = policy.getParams();
       const norm = Math.sqrt(after.reduce((s, x, i) => s + (x - before[i]!) ** 2, 0));
@@ -260,11 +259,11 @@ describe('max-KL constraint (Eq. 12)', () => {
           policy,
           observations: sample.batch.observations,
           actions: sample.batch.actions,
-          weights: sample.weights,
+          surrogate: importanceSampledSurrogate(sample.weights),
         },
         settings,
+        lineSearch(maxKlConstraint),
         Rng.fromSeed(it),
-        { fisher: 'analytic', constraint: 'max-kl', stepRule: { kind: 'line-search' } },
       );
       const after = policy.getParams();
       const kl = gaussianKl64(

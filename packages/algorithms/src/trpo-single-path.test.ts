@@ -10,18 +10,18 @@ import {
   sampleEpisodes,
 } from '@policy-arena/core';
 import { CartPoleEnv } from '@policy-arena/envs';
+import { importanceSampledSurrogate, surrogateWeights } from './single-path.js';
 import { trpoSinglePath } from './trpo-single-path.js';
-import { surrogateWeights } from './trust-region-config.js';
-import { trustRegionStep } from './trust-region.js';
+import type { TrpoSinglePathConfig } from './trpo-single-path.js';
+import { lineSearchRule } from './trust-region-config.js';
+import { meanKlConstraint, trustRegionStep } from './trust-region.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-const defaults = Value.Default(trpoSinglePath.configSchema, {}) as ReturnType<typeof Value.Default> & {
-  stepSize: number;
-  discount: number;
-};
+const defaults = Value.Default(trpoSinglePath.configSchema, {}) as TrpoSinglePathConfig;
+const rule = lineSearchRule(defaults, meanKlConstraint);
 
 /** L(θ) − L(θ_old) and mean KL(π_old ‖ π_θ), computed independently in float64. */
 function float64Check(
@@ -54,8 +54,14 @@ describe('trustRegionStep on cart-pole batches', () => {
       const weights = surrogateWeights(discountedReturns(batch, 0.99), 'normalize');
       const before = policy.getParams();
       const stats = trustRegionStep(
-        { policy, observations: batch.observations, actions: batch.actions, weights },
-        defaults as never,
+        {
+          policy,
+          observations: batch.observations,
+          actions: batch.actions,
+          surrogate: importanceSampledSurrogate(weights),
+        },
+        defaults,
+        rule,
         rng.splitIndex('tr', it),
       );
       const after = policy.getParams();
@@ -83,9 +89,10 @@ describe('trustRegionStep on cart-pole batches', () => {
         policy,
         observations: batch.observations,
         actions: batch.actions,
-        weights: new Float64Array(batch.numSteps),
+        surrogate: importanceSampledSurrogate(new Float64Array(batch.numSteps)),
       },
-      defaults as never,
+      defaults,
+      rule,
       Rng.fromSeed(2),
     );
     expect(stats.accepted).toBe(0);

@@ -8,8 +8,9 @@
  *       by conjugate gradient + maximal step + line search                          (App. C)
  */
 import { definePlugin } from '@policy-arena/core';
-import { TRPO_STRATEGY } from './trust-region.js';
-import { singlePathOptimizer, trustRegionSchema } from './trust-region-config.js';
+import { importanceSampledSurrogate, singlePathSamples } from './single-path.js';
+import { meanKlConstraint, trustRegionStep } from './trust-region.js';
+import { lineSearchRule, trustRegionSchema } from './trust-region-config.js';
 import type { TrustRegionConfig } from './trust-region-config.js';
 
 export const trpoSinglePathSchema = trustRegionSchema;
@@ -19,5 +20,17 @@ export const trpoSinglePath = definePlugin({
   name: 'trpo-single-path',
   description: 'TRPO with single-path Q estimates, conjugate gradient and a KL line search (§5.1, App. C)',
   configSchema: trpoSinglePathSchema,
-  create: (config, { policy }) => singlePathOptimizer(config, policy, TRPO_STRATEGY),
+  create: (config, { policy }) => ({
+    async iterate(ctx) {
+      const { observations, actions, weights } = await singlePathSamples(ctx, config); // §5.1
+      return trustRegionStep(
+        { policy, observations, actions, surrogate: importanceSampledSurrogate(weights) }, // Eq. 14
+        config,
+        lineSearchRule(config, meanKlConstraint), // mean KL ≤ δ, App. C
+        ctx.rng.split('trust-region'),
+      );
+    },
+    state: () => ({}),
+    load: () => {},
+  }),
 });

@@ -18,9 +18,9 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { definePlugin } from '@policy-arena/core';
-import type { BranchJob, IterationContext } from '@policy-arena/core';
-import { trustRegionSchemaFields } from './trust-region-config.js';
-import { TRPO_STRATEGY, trustRegionStep } from './trust-region.js';
+import type { BranchJob, IterationContext, RatioSurrogate } from '@policy-arena/core';
+import { lineSearchRule, trustRegionSchemaFields } from './trust-region-config.js';
+import { meanKlConstraint, trustRegionStep } from './trust-region.js';
 
 // Every trust-region setting but the baseline: Eq. (17)'s self-normalization is vine's baseline.
 const { baseline: _singlePathOnly, ...trustRegionFields } = trustRegionSchemaFields;
@@ -68,6 +68,42 @@ const PAPER_VINE: Readonly<Record<string, Partial<TrpoVineConfig>>> = {
   'walker-v2': PAPER_LEGGED,
   'walker-v1': PAPER_LEGGED,
 };
+
+/**
+ * Eq. (17) over S states with K consecutive samples each:
+ *     L(ρ) = (1/S) Σₛ Lₛ,   Lₛ = Σₖ ρₛₖ Q̂ₛₖ / Σₖ ρₛₖ,
+ * so ∂L/∂ log πₛₖ = ρₛₖ (Q̂ₛₖ − Lₛ) / (S Σₖ ρₛₖ): each state's own weighted mean is its baseline.
+ */
+export function selfNormalizedSurrogate(q: Float64Array, actionsPerState: number): RatioSurrogate {
+  const n = q.length;
+  const k = actionsPerState;
+  if (!Number.isInteger(k) || k < 1 || n % k !== 0) {
+    throw new RangeError(
+      `selfNormalizedSurrogate: ${n} samples do not split into groups of ${k} actions per state`,
+    );
+  }
+  const S = n / k;
+  return {
+    samples: n,
+    value(ratio, dLogProb) {
+      let total = 0;
+      for (let s = 0; s < S; s++) {
+        let num = 0;
+        let den = 0;
+        for (let j = s * k; j < (s + 1) * k; j++) {
+          num += ratio[j]! * q[j]!;
+          den += ratio[j]!;
+        }
+        const value = num / den;
+        total += value;
+        if (dLogProb) {
+          for (let j = s * k; j < (s + 1) * k; j++) dLogProb[j] = (ratio[j]! * (q[j]! - value)) / (den * S);
+        }
+      }
+      return total / S;
+    },
+  };
+}
 
 export const trpoVine = definePlugin({
   name: 'trpo-vine',
@@ -118,10 +154,10 @@ export const trpoVine = definePlugin({
         let branchSteps = 0;
         for (const b of traces) branchSteps += b.steps;
         const stats = trustRegionStep(
-          { policy, observations, actions, weights: q, actionsPerState: K },
+          { policy, observations, actions, surrogate: selfNormalizedSurrogate(q, K) }, // Eq. 17
           config,
+          lineSearchRule(config, meanKlConstraint), // mean KL over the rollout set ≤ δ
           rng.split('trust-region'),
-          TRPO_STRATEGY,
         );
         return { ...stats, rolloutStates: states, branchSteps };
       },

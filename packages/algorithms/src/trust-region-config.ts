@@ -1,12 +1,10 @@
 /**
- * Config fields and the single-path iteration shared by the TRPO-family plugins.
+ * The settings the TRPO-family plugins share, with their sources, and the line-search rule made
+ * from them.
  */
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { discountedReturns } from '@policy-arena/core';
-import type { GaussianPolicy, IterationContext, IterationExtras, Optimizer } from '@policy-arena/core';
-import { trustRegionStep } from './trust-region.js';
-import type { TrustRegionSettings, TrustRegionStrategy } from './trust-region.js';
+import type { KlConstraint, TrustRegionRule } from './trust-region.js';
 
 /**
  * Settings every TRPO-family member shares. Each description says whether the value is the
@@ -67,48 +65,14 @@ export const trustRegionSchemaFields = {
   }),
 };
 
-/** Q̂ or (Q̂ − mean)/std. */
-export function surrogateWeights(q: Float64Array, baseline: 'none' | 'normalize'): Float64Array {
-  if (baseline === 'none') return q;
-  let mean = 0;
-  for (const v of q) mean += v;
-  mean /= q.length;
-  let variance = 0;
-  for (const v of q) variance += (v - mean) ** 2;
-  const std = Math.sqrt(variance / q.length);
-  return Float64Array.from(q, (v) => (v - mean) / (std + 1e-8));
-}
-
 export const trustRegionSchema = Type.Object(trustRegionSchemaFields, { additionalProperties: false });
 export type TrustRegionConfig = Static<typeof trustRegionSchema>;
 
-/**
- * One single-path iteration (§5.1): roll out π_old until the batch has `stepsPerIteration` steps,
- * Q̂ₜ = Σ_{k≥t} γ^{k−t} r_k along each trajectory, then one trust-region step with `strategy`.
- */
-export function singlePathOptimizer(
-  config: Omit<TrustRegionConfig, 'stepSize'> & Partial<Pick<TrustRegionConfig, 'stepSize'>>,
-  policy: GaussianPolicy,
-  strategy: TrustRegionStrategy,
-): Optimizer {
-  const settings: TrustRegionSettings = { stepSize: Infinity, ...config };
-  return {
-    async iterate(ctx: IterationContext): Promise<IterationExtras> {
-      const batch = await ctx.sampleTrajectories(ctx.stepsPerIteration);
-      const q = discountedReturns(batch, config.discount);
-      return trustRegionStep(
-        {
-          policy,
-          observations: batch.observations,
-          actions: batch.actions,
-          weights: surrogateWeights(q, config.baseline),
-        },
-        settings,
-        ctx.rng.split('trust-region'),
-        strategy,
-      );
-    },
-    state: () => ({}),
-    load: () => {},
-  };
+/** The line-search rule of App. C from a plugin's settings, bounding `constraint` by δ = stepSize. */
+export function lineSearchRule(
+  config: Pick<TrustRegionConfig, 'stepSize' | 'backtrackRatio' | 'maxBacktracks' | 'acceptRatio'>,
+  constraint: KlConstraint,
+): TrustRegionRule {
+  const { stepSize, backtrackRatio, maxBacktracks, acceptRatio } = config;
+  return { kind: 'line-search', constraint, stepSize, backtrackRatio, maxBacktracks, acceptRatio };
 }

@@ -12,6 +12,7 @@ import { initBackend } from './backend.js';
 import { gaussianKl64, gaussianLogProb, gaussianLogProb64 } from './distributions.js';
 import { GaussianMlpKernels } from './mlp-kernels.js';
 import { GaussianSurrogateKernels } from './surrogate-kernels.js';
+import type { RatioSurrogate } from './surrogate-kernels.js';
 import {
   GaussianPolicy,
   empiricalFisherVectorProduct,
@@ -178,12 +179,34 @@ describe.each(CASES)('GaussianMlpKernels: %s', (_name, hidden) => {
         }
         return total / (n / K);
       };
+      // The estimator as a RatioSurrogate: L(ρ) and ∂L/∂ log πₙ, written out independently of the
+      // float64 reference above (which recomputes L from log-probabilities).
+      const estimator: RatioSurrogate = {
+        samples: n,
+        value(ratio, dLogProb) {
+          let total = 0;
+          for (let s = 0; s < n / K; s++) {
+            let num = 0;
+            let den = 0;
+            for (let j = s * K; j < (s + 1) * K; j++) {
+              num += ratio[j]! * weights[j]!;
+              den += ratio[j]!;
+            }
+            const L = K === 1 ? num : num / den;
+            total += L;
+            for (let j = s * K; dLogProb && j < (s + 1) * K; j++) {
+              dLogProb[j] =
+                K === 1 ? (ratio[j]! * weights[j]!) / n : (ratio[j]! * (weights[j]! - L)) / ((den * n) / K);
+            }
+          }
+          return total / (n / K);
+        },
+      };
       const surrogate = new GaussianSurrogateKernels(
         new GaussianMlpKernels(policy, obs),
         actions,
-        weights,
+        estimator,
         theta,
-        K,
       );
       const { value, gradient } = surrogate.gradient();
       expect(Math.abs(value - surrogate64(theta))).toBeLessThan(1e-12);

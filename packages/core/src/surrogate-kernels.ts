@@ -1,11 +1,26 @@
 /**
- * The sample side of the trust-region step, on the kernels of mlp-kernels.ts: the surrogate of
- * Eq. (14) or the self-normalized one of Eq. (17), its gradient at θ_old, and the mean and max KL.
+ * The sample side of the trust-region step, on the kernels of mlp-kernels.ts: a surrogate given as a
+ * function of the likelihood ratios (`RatioSurrogate`: Eq. 14, Eq. 17, or a plugin's own), its
+ * gradient at θ_old, and the mean and max KL.
  */
 import type { GaussianMlpKernels } from './mlp-kernels.js';
 
+/**
+ * A surrogate objective written as a function of the per-sample likelihood ratios
+ *     ρₙ = π_θ(aₙ|sₙ) / π_old(aₙ|sₙ),
+ * which is how every estimator of §5 reads: Eq. (14) is (1/N) Σₙ ρₙ Q̂ₙ, vine's Eq. (17) normalizes
+ * the ratios within each state's group. Whatever the estimator, ∇_θ L = Σₙ (∂L/∂ log πₙ) ∇_θ log πₙ,
+ * so the policy side only needs the coefficients ∂L/∂ log πₙ = ρₙ ∂L/∂ρₙ.
+ */
+export interface RatioSurrogate {
+  /** N: the samples it is defined on, in the order of the batch. */
+  readonly samples: number;
+  /** L(ρ). With `dLogProb`, also writes ∂L/∂ log π_θ(aₙ|sₙ) = ρₙ ∂L/∂ρₙ into it. */
+  value(ratios: Float64Array, dLogProb?: Float64Array): number;
+}
+
 export interface SurrogateEvaluation {
-  /** L(θ): Eq. (14), or Eq. (17) when samples come in groups of K actions per state. */
+  /** L(θ) of the `RatioSurrogate`. */
   readonly surrogate: number;
   /** Mean and max over samples of KL(π_old(·|sₙ) ‖ π_θ(·|sₙ)). */
   readonly meanKl: number;
@@ -14,10 +29,8 @@ export interface SurrogateEvaluation {
 
 /**
  * The sample side of the trust-region step (§5–6) over a `GaussianMlpKernels` batch at θ_old, with
- * the actions aₙ taken and their weights Q̂ₙ:
- *   Eq. (14)  L(θ) = (1/N) Σₙ ρₙ Q̂ₙ,                  ρₙ = π_θ(aₙ|sₙ) / π_old(aₙ|sₙ)
- *   Eq. (17)  L(θ) = (1/S) Σₛ Σₖ ρₛₖ Q̂ₛₖ / Σₖ ρₛₖ     (vine: S states, K consecutive actions each)
- * its gradient at θ_old, ∇L = Σₙ (∂L/∂ log πₙ) ∇ log πₙ with
+ * the actions aₙ taken and a `RatioSurrogate` L(ρ): L at any θ, its gradient at θ_old,
+ * ∇L = Σₙ (∂L/∂ log πₙ) ∇ log πₙ with
  *   ∂ log πₙ/∂μₙ = (aₙ − μₙ)/σ²,  ∂ log πₙ/∂r = zₙ² − 1,  z = (a − μ)/σ,
  * and the mean and max KL(π_old ‖ π_θ) for the line search. Log-ratios are formed in float64 from the
  * float32 means, so ρ = 1 exactly at θ_old.
@@ -34,18 +47,20 @@ export class GaussianSurrogateKernels {
   constructor(
     readonly kernels: GaussianMlpKernels,
     private readonly actions: Float64Array,
-    private readonly weights: Float64Array,
+    private readonly surrogate: RatioSurrogate,
     thetaOld: Float64Array,
-    private readonly actionsPerState = 1,
   ) {
     this.n = kernels.n;
     this.act = kernels.actDim;
-    const k = actionsPerState;
-    if (!Number.isInteger(k) || k < 1 || this.n % k !== 0) {
-      throw new RangeError(`GaussianSurrogateKernels: ${this.n} samples do not split into groups of ${k}`);
+    if (actions.length !== this.n * this.act) {
+      throw new RangeError(
+        `GaussianSurrogateKernels: actions must be n × actDim = ${this.n * this.act} long, got ${actions.length}`,
+      );
     }
-    if (actions.length !== this.n * this.act || weights.length !== this.n) {
-      throw new RangeError('GaussianSurrogateKernels: actions must be n × actDim and weights n long');
+    if (surrogate.samples !== this.n) {
+      throw new RangeError(
+        `GaussianSurrogateKernels: the surrogate is defined on ${surrogate.samples} samples, the batch has ${this.n}`,
+      );
     }
     kernels.setParams(thetaOld);
     this.oldMeans = new Float64Array(this.n * this.act);
@@ -107,33 +122,7 @@ export class GaussianSurrogateKernels {
 
   /** L from the ratios ρ in `this.ratio`; with `coefficients`, also ∂L/∂ log πₙ. */
   private surrogateOfRatios(coefficients?: Float64Array): number {
-    const { n, weights, ratio } = this;
-    const k = this.actionsPerState;
-    if (k === 1) {
-      let s = 0;
-      for (let i = 0; i < n; i++) {
-        s += ratio[i]! * weights[i]!;
-        if (coefficients) coefficients[i] = (ratio[i]! * weights[i]!) / n;
-      }
-      return s / n;
-    }
-    const S = n / k;
-    let total = 0;
-    for (let s = 0; s < S; s++) {
-      let num = 0;
-      let den = 0;
-      for (let j = s * k; j < (s + 1) * k; j++) {
-        num += ratio[j]! * weights[j]!;
-        den += ratio[j]!;
-      }
-      const value = num / den;
-      total += value;
-      if (coefficients) {
-        for (let j = s * k; j < (s + 1) * k; j++)
-          coefficients[j] = (ratio[j]! * (weights[j]! - value)) / (den * S);
-      }
-    }
-    return total / S;
+    return this.surrogate.value(this.ratio, coefficients);
   }
 
   /** ∇L(θ_old) in θ's layout, and L(θ_old). */
