@@ -8,6 +8,7 @@ export * from './policy.js';
 export * from './mlp-kernels.js';
 export * from './surrogate-kernels.js';
 export * from './constrained-step.js';
+export * from './policy-file.js';
 export * from './backend.js';
 export * from './distributions.js';
 export * from './optimize.js';
