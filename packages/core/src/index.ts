@@ -9,6 +9,7 @@ export * from './mlp-kernels.js';
 export * from './surrogate-kernels.js';
 export * from './constrained-step.js';
 export * from './policy-file.js';
+export * from './evaluation.js';
 export * from './backend.js';
 export * from './distributions.js';
 export * from './optimize.js';
