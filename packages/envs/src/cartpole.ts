@@ -79,6 +79,11 @@ export class CartPoleEnv implements Env {
     return this.observe();
   }
 
+  /** Cart position (m), pole angle from upright (rad) and the pole's half length, for drawing. */
+  pose(): { x: number; theta: number; halfPoleLength: number } {
+    return { x: this.x, theta: this.theta, halfPoleLength: C.halfPoleLength };
+  }
+
   step(action: Float64Array): StepResult {
     if (this.needsReset)
       throw new Error('cartpole-v1: step() called before reset() or after the episode ended');

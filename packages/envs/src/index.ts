@@ -27,3 +27,4 @@ export { VectorEnv, subEnvSeed } from './vector.js';
 export type { VectorEnvOptions, VectorStepResult, SubEnvSnapshot } from './vector.js';
 export { RolloutPool } from './rollout-pool.js';
 export type { RolloutPoolOptions } from './rollout-pool.js';
+export * from './scene.js';

@@ -54,6 +54,16 @@ interface Views {
   subtreeLinvel: Float64Array;
 }
 
+/** MuJoCo's geom arrays at one instant (row-major per geom: size 3, rgba 4, xpos 3, xmat 9). */
+export interface MujocoGeometry {
+  readonly count: number;
+  readonly type: Int32Array;
+  readonly size: Float64Array;
+  readonly rgba: Float32Array;
+  readonly xpos: Float64Array;
+  readonly xmat: Float64Array;
+}
+
 export class MujocoEnv implements Env {
   readonly spec: EnvSpec;
   readonly task: MujocoTask;
@@ -371,6 +381,24 @@ export class MujocoEnv implements Env {
   /** The peak vertical contact force per penalized foot in the last env step, in newtons. */
   lastFootForces(): Float64Array {
     return this.footPeak.slice();
+  }
+
+  /**
+   * The geoms as placed by the last step (copies of the model's geom_type, geom_size, geom_rgba
+   * and the data's geom_xpos, geom_xmat), for drawing; see scene.ts.
+   */
+  geometry(): MujocoGeometry {
+    this.bind();
+    const m = this.model;
+    const d = this.data;
+    return {
+      count: m.ngeom,
+      type: Int32Array.from(m.geom_type as Int32Array),
+      size: Float64Array.from(m.geom_size as Float64Array),
+      rgba: Float32Array.from(m.geom_rgba as Float32Array),
+      xpos: Float64Array.from(d.geom_xpos as Float64Array),
+      xmat: Float64Array.from(d.geom_xmat as Float64Array),
+    };
   }
 
   /** Current generalized positions and velocities (copies). */
