@@ -145,12 +145,12 @@ export function checkWritable(dir: string): void {
  * failure removes the temporary file and leaves `file` untouched. (write-file-atomic 6.0.0 ignores
  * writeSync's byte count, the very bug this guards against, so it is not used.)
  */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   const tmp = path.join(
     path.dirname(file),
     `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}${TEMP_SUFFIX}`,
   );
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   try {
     const fd = fs.openSync(tmp, 'w');
     try {
