@@ -28,6 +28,7 @@ import { PlainReporter, TtyReporter, silentSweepReporter } from './progress.js';
 import { systemClock } from './services.js';
 import { parseShard } from './trials.js';
 import { writeReport } from './report.js';
+import { registerArtifactCommands } from './artifact-commands.js';
 
 const program = new Command('arena')
   .description('Compare policy-optimization algorithms on the tasks of the TRPO paper')
@@ -208,6 +209,8 @@ program
         `  ${files.html}\n  ${files.svg}\n  ${files.png}\n  ${files.summary}\n`,
     );
   });
+
+registerArtifactCommands(program);
 
 program
   .command('schema')

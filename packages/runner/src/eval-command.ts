@@ -7,7 +7,7 @@
 import { evaluatePolicy } from '@policy-arena/core';
 import type { EvaluationResult } from '@policy-arena/core';
 import { makeEnv } from '@policy-arena/envs';
-import { loadPolicy } from './saved-policies.js';
+import { checkPolicyFitsEnv, loadPolicy } from './saved-policies.js';
 import type { SavedPolicyKind } from './saved-policies.js';
 
 export interface EvalOptions {
@@ -34,6 +34,7 @@ export async function evaluateSaved(options: EvalOptions): Promise<EvalOutcome> 
   });
   const env = await makeEnv(file.env.id);
   try {
+    checkPolicyFitsEnv(policy, env, path);
     const result = evaluatePolicy(env, policy, {
       episodes: options.episodes,
       seed: options.seed,

@@ -13,7 +13,7 @@ import { makeEnv, sideView } from '@policy-arena/envs';
 import type { SideViewScene } from '@policy-arena/envs';
 import { UsageError } from './config.js';
 import { writeFileAtomic } from './store.js';
-import { loadPolicy } from './saved-policies.js';
+import { checkPolicyFitsEnv, loadPolicy } from './saved-policies.js';
 import type { SavedPolicyKind } from './saved-policies.js';
 
 const { GIFEncoder, quantize, applyPalette } = gifenc;
@@ -102,7 +102,11 @@ export async function renderSaved(options: RenderOptions): Promise<RenderOutcome
   if (format !== '.gif' && format !== '.html') {
     throw new UsageError(`--out ${options.out}: expected a .gif or .html file name`);
   }
-  const { policy, file } = loadPolicy(options.target, {
+  const {
+    policy,
+    file,
+    path: policyPath,
+  } = loadPolicy(options.target, {
     kind: options.kind,
     ...(options.trial !== undefined ? { trial: options.trial } : {}),
   });
@@ -114,6 +118,7 @@ export async function renderSaved(options: RenderOptions): Promise<RenderOutcome
   let stride = 1;
   let framesPerSecond = 25;
   try {
+    checkPolicyFitsEnv(policy, env, policyPath);
     const dt = env.spec.dt ?? 0.02;
     stride = options.stride ?? Math.max(1, Math.round(1 / (25 * dt)));
     framesPerSecond = 1 / (stride * dt);

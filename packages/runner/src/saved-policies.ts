@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PolicyFileError, readPolicyFile } from '@policy-arena/core';
-import type { GaussianPolicy, PolicyFile } from '@policy-arena/core';
+import type { Env, GaussianPolicy, PolicyFile } from '@policy-arena/core';
 import { UsageError } from './config.js';
 
 export type SavedPolicyKind = 'final' | 'best';
@@ -75,5 +75,16 @@ export function loadPolicy(
   } catch (e) {
     if (e instanceof PolicyFileError) throw new UsageError(e.message);
     throw e;
+  }
+}
+
+/** Refuses a policy whose input or output size is not the env's (a file edited by hand, or a renamed env). */
+export function checkPolicyFitsEnv(policy: GaussianPolicy, env: Env, file: string): void {
+  const obs = env.spec.observationSpace.shape[0];
+  const act = env.spec.actionSpace.kind === 'box' ? env.spec.actionSpace.shape[0] : undefined;
+  if (policy.obsDim !== obs || policy.actDim !== act) {
+    throw new UsageError(
+      `${file}: the policy maps ${policy.obsDim} observations to ${policy.actDim} actions, ${env.spec.id} has ${obs} and ${act ?? 'discrete'}`,
+    );
   }
 }
