@@ -25,45 +25,17 @@
  *   condition added) and imports `src/vector-worker.ts`. That path is for development only and is not
  *   published.
  */
-import type { EnvOptions, EnvSpec, EnvState } from '@policy-arena/core';
+import type { EnvSpec, EnvState } from '@policy-arena/core';
 import { EnvBlock, allocateMemory, viewMemory } from './vector-block.js';
 import type { VectorBuffers, VectorMemory } from './vector-block.js';
 import type { WorkerReply, WorkerRequest } from './vector-protocol.js';
+import type { SubEnvSnapshot, VectorEnvOptions, VectorStepResult } from './vector-types.js';
 import { defaultEnvRegistry } from './registry.js';
 import { WorkerGroup, startWorkers } from './worker-group.js';
 import type { WorkerHandle } from './worker-group.js';
-import type { EnvRegistry } from './registry.js';
 
 export { subEnvSeed } from './vector-block.js';
-
-export interface VectorEnvOptions {
-  /** A registered env id, e.g. `hopper-v1`. Workers build envs from the built-in registry. */
-  readonly envId: string;
-  readonly numEnvs: number;
-  /** Worker threads; 0 (the default) steps every sub-env in the calling thread. Capped at numEnvs. */
-  readonly numWorkers?: number;
-  readonly envOptions?: EnvOptions;
-  /** A registry for in-thread use (numWorkers 0) only; workers always use the built-in one. */
-  readonly registry?: EnvRegistry;
-}
-
-/**
- * Views of the vector env's buffers after a step. They are overwritten by the next call; copy what
- * you keep.
- */
-export interface VectorStepResult {
-  readonly observations: Float64Array;
-  readonly finalObservations: Float64Array;
-  readonly rewards: Float64Array;
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-}
-
-/** A sub-env's exact state plus the observation it had, for branching (vine). */
-export interface SubEnvSnapshot {
-  readonly state: EnvState;
-  readonly observation: Float64Array;
-}
+export type { SubEnvSnapshot, VectorEnvOptions, VectorStepResult } from './vector-types.js';
 
 type VectorWorkers = WorkerGroup<WorkerRequest, WorkerReply>;
 type VectorWorker = WorkerHandle<WorkerRequest, WorkerReply>;
@@ -168,6 +140,18 @@ export class VectorEnv {
     if (this.busy) throw new Error(`VectorEnv(${this.spec.id}): ${what} while another call is in flight`);
   }
 
+  /** A RangeError naming the first non-finite entry in the action rows [first, first + count). */
+  private checkActions(actions: Float64Array, first: number, count: number): void {
+    for (let k = first * this.actDim; k < (first + count) * this.actDim; k++) {
+      if (!Number.isFinite(actions[k]!)) {
+        const i = Math.floor(k / this.actDim);
+        throw new RangeError(
+          `VectorEnv(${this.spec.id}): action of sub-env ${i}, entry ${k - i * this.actDim}, is ${actions[k]}`,
+        );
+      }
+    }
+  }
+
   /** Runs a command on the in-thread block, or on every worker (the request may depend on the worker). */
   private async run(
     what: string,
@@ -230,14 +214,7 @@ export class VectorEnv {
           `expected ${this.numEnvs} × ${this.actDim} = ${expected}`,
       );
     }
-    for (let k = 0; k < expected; k++) {
-      if (!Number.isFinite(actions[k]!)) {
-        const i = Math.floor(k / this.actDim);
-        throw new RangeError(
-          `VectorEnv(${this.spec.id}): action of sub-env ${i}, entry ${k - i * this.actDim}, is ${actions[k]}`,
-        );
-      }
-    }
+    this.checkActions(actions, 0, this.numEnvs);
     if (actions !== this.buffers.actions) this.buffers.actions.set(actions);
     await this.run('step()', STEP, (b) => b.step());
     const { observations, finalObservations, rewards, terminated, truncated } = this.buffers;
@@ -267,22 +244,12 @@ export class VectorEnv {
     }
     const { observations, finalObservations, rewards, terminated, truncated, actions } = this.buffers;
     const result: VectorStepResult = { observations, finalObservations, rewards, terminated, truncated };
-    const checkRows = (first: number, count: number) => {
-      for (let k = first * this.actDim; k < (first + count) * this.actDim; k++) {
-        if (!Number.isFinite(actions[k]!)) {
-          const i = Math.floor(k / this.actDim);
-          throw new RangeError(
-            `VectorEnv(${this.spec.id}): action of sub-env ${i}, entry ${k - i * this.actDim}, is ${actions[k]}`,
-          );
-        }
-      }
-    };
     this.busy = true;
     try {
       if (this.block) {
         for (let t = 0; t < steps; t++) {
           act(0, this.numEnvs, observations, actions);
-          checkRows(0, this.numEnvs);
+          this.checkActions(actions, 0, this.numEnvs);
           try {
             this.block.step();
           } catch (e) {
@@ -300,7 +267,7 @@ export class VectorEnv {
           try {
             for (let t = 0; t < steps && !stopped; t++) {
               act(h.start, h.count, observations, actions);
-              checkRows(h.start, h.count);
+              this.checkActions(actions, h.start, h.count);
               if (group.failure) throw group.failure;
               await h.request(STEP_REQUEST);
               onStep?.(h.start, h.count, result);
