@@ -4,9 +4,15 @@
  * N × actDim action matrix (row i for sub-env i) and returns N × obsDim observations, N rewards and
  * N terminated/truncated flags, so a policy runs one batched forward per step.
  *
- * - Buffers: one Float64Array block (actions, observations, final observations, rewards) and one
- *   Uint8Array (flags), SharedArrayBuffers when workers are used. Worker w owns the contiguous
- *   sub-envs [⌊wN/W⌋, ⌊(w+1)N/W⌋) and reads and writes only their rows; messages carry commands.
+ * - Buffers: one Float64Array block (actions, observations, final observations, rewards, reward
+ *   terms) and one Uint8Array (flags), SharedArrayBuffers when workers are used. Worker w owns the
+ *   contiguous sub-envs [⌊wN/W⌋, ⌊(w+1)N/W⌋) and reads and writes only their rows; messages carry
+ *   commands.
+ * - Reward terms: what each sub-env's step returned in `info.rewardTerms`, as Gymnasium's vector
+ *   envs return infos: `info.rewardTerms[name]` holds N values, entry i for sub-env i. A step-wise
+ *   `info` object per sub-env would allocate N objects a step and could not cross from a worker
+ *   without a copy; the terms are declared up front (`EnvSpec.rewardTerms`), so they get N-value
+ *   columns in the shared buffers like the rewards.
  * - Auto-reset: when sub-env i ends (terminated or truncated), its next episode starts in the same
  *   call: `observations` row i is the new episode's first observation, `finalObservations` row i the
  *   observation the step produced (bootstrap a truncated episode from it).
@@ -26,16 +32,16 @@
  *   published.
  */
 import type { EnvSpec, EnvState } from '@policy-arena/core';
-import { EnvBlock, allocateMemory, viewMemory } from './vector-block.js';
+import { EnvBlock, allocateMemory, termCount, viewMemory } from './vector-block.js';
 import type { VectorBuffers, VectorMemory } from './vector-block.js';
 import type { WorkerReply, WorkerRequest } from './vector-protocol.js';
-import type { SubEnvSnapshot, VectorEnvOptions, VectorStepResult } from './vector-types.js';
+import type { SubEnvSnapshot, VectorEnvOptions, VectorStepInfo, VectorStepResult } from './vector-types.js';
 import { defaultEnvRegistry } from './registry.js';
 import { WorkerGroup, startWorkers } from './worker-group.js';
 import type { WorkerHandle } from './worker-group.js';
 
 export { subEnvSeed } from './vector-block.js';
-export type { SubEnvSnapshot, VectorEnvOptions, VectorStepResult } from './vector-types.js';
+export type { SubEnvSnapshot, VectorEnvOptions, VectorStepInfo, VectorStepResult } from './vector-types.js';
 
 type VectorWorkers = WorkerGroup<WorkerRequest, WorkerReply>;
 type VectorWorker = WorkerHandle<WorkerRequest, WorkerReply>;
@@ -54,6 +60,8 @@ export class VectorEnv {
   readonly actions: Float64Array;
 
   private readonly buffers: VectorBuffers;
+  /** Views of `buffers.rewardTerms`, one per term, made once. */
+  private readonly info: VectorStepInfo;
   /** In-thread mode: the envs. */
   private readonly block: EnvBlock | undefined;
   /** Worker mode: the threads. */
@@ -80,6 +88,10 @@ export class VectorEnv {
     const act = spec.actionSpace;
     this.actDim = act.kind === 'box' ? act.shape[0] : 1;
     this.actions = buffers.actions;
+    const names = spec.rewardTerms;
+    const terms: Record<string, Float64Array> = {};
+    names?.forEach((name, j) => (terms[name] = buffers.rewardTerms.subarray(j * numEnvs, (j + 1) * numEnvs)));
+    this.info = names ? { rewardTerms: terms } : {};
   }
 
   static async create(options: VectorEnvOptions): Promise<VectorEnv> {
@@ -95,7 +107,8 @@ export class VectorEnv {
     if (w === 0) {
       const block = await EnvBlock.create(options.envId, options.envOptions, 0, n, options.registry);
       const { obsDim, actDim } = block;
-      const buffers = viewMemory(allocateMemory(n, obsDim, actDim, false), n, obsDim, actDim);
+      const terms = termCount(block.spec);
+      const buffers = viewMemory(allocateMemory(n, obsDim, actDim, terms, false), n, obsDim, actDim, terms);
       block.attach(buffers);
       return new VectorEnv(block.spec, n, buffers, { block });
     }
@@ -123,10 +136,11 @@ export class VectorEnv {
       const spec = (replies[0] as { spec: EnvSpec }).spec;
       const obsDim = spec.observationSpace.shape[0];
       const actDim = spec.actionSpace.kind === 'box' ? spec.actionSpace.shape[0] : 1;
-      const memory: VectorMemory = allocateMemory(n, obsDim, actDim, true);
-      await group.all(() => ({ type: 'attach', memory, numEnvs: n, obsDim, actDim }));
+      const terms = termCount(spec);
+      const memory: VectorMemory = allocateMemory(n, obsDim, actDim, terms, true);
+      await group.all(() => ({ type: 'attach', memory, numEnvs: n, obsDim, actDim, terms }));
       group.started = true;
-      return new VectorEnv(spec, n, viewMemory(memory, n, obsDim, actDim), { group });
+      return new VectorEnv(spec, n, viewMemory(memory, n, obsDim, actDim, terms), { group });
     } catch (e) {
       await group.terminate();
       throw e;
@@ -218,7 +232,7 @@ export class VectorEnv {
     if (actions !== this.buffers.actions) this.buffers.actions.set(actions);
     await this.run('step()', STEP, (b) => b.step());
     const { observations, finalObservations, rewards, terminated, truncated } = this.buffers;
-    return { observations, finalObservations, rewards, terminated, truncated };
+    return { observations, finalObservations, rewards, terminated, truncated, info: this.info };
   }
 
   /**
@@ -243,7 +257,15 @@ export class VectorEnv {
       throw new RangeError(`VectorEnv.rollout: steps must be a non-negative integer, got ${steps}`);
     }
     const { observations, finalObservations, rewards, terminated, truncated, actions } = this.buffers;
-    const result: VectorStepResult = { observations, finalObservations, rewards, terminated, truncated };
+    const info = this.info;
+    const result: VectorStepResult = {
+      observations,
+      finalObservations,
+      rewards,
+      terminated,
+      truncated,
+      info,
+    };
     this.busy = true;
     try {
       if (this.block) {
