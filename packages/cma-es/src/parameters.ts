@@ -1,7 +1,7 @@
 /**
  * The strategy parameters of CMA-ES: purecma 3.0.0's defaults for a dimension and population size
  * (recombination weights, learning rates, cumulation and damping constants), with sep-CMA-ES's
- * scaling for the diagonal model. Fixed when an optimizer is created; the state evolves in cma-es.ts.
+ * scaling for the diagonal model. Fixed when an optimizer is created; the state evolves in distribution.ts.
  */
 import { checkNumber, fail } from './checks.js';
 

@@ -24,7 +24,7 @@ export type { MujocoTask, ImpactPenalty, ForwardVelocity } from './mujoco/tasks.
 export { loadMujoco } from './mujoco/loader.js';
 export { nativeXml } from './mujoco/models.js';
 export { VectorEnv, subEnvSeed } from './vector.js';
-export type { VectorEnvOptions, VectorStepResult, SubEnvSnapshot } from './vector.js';
+export type { VectorEnvOptions, VectorStepInfo, VectorStepResult, SubEnvSnapshot } from './vector.js';
 export { RolloutPool } from './rollout-pool.js';
 export type { RolloutPoolOptions } from './rollout-pool.js';
 export * from './scene.js';

@@ -4,7 +4,7 @@
  * why results do not depend on the worker count.
  */
 import { Rng } from '@policy-arena/core/env';
-import type { Env, EnvOptions, EnvState } from '@policy-arena/core';
+import type { Env, EnvOptions, EnvSpec, EnvState } from '@policy-arena/core';
 import { defaultEnvRegistry } from './registry.js';
 import type { EnvRegistry } from './registry.js';
 
@@ -17,6 +17,12 @@ export interface VectorBuffers {
   /** N × obsDim: the observation the step produced, before any auto-reset (for bootstrapping). */
   readonly finalObservations: Float64Array;
   readonly rewards: Float64Array;
+  /**
+   * T × N, term-major: entry j·N + i is sub-env i's value of reward term j (`EnvSpec.rewardTerms`
+   * order) in its last step, so that each term's N values are one contiguous view. Empty when the
+   * env declares no terms.
+   */
+  readonly rewardTerms: Float64Array;
   /** 1 where the sub-env's episode ended in this step (a fall). */
   readonly terminated: Uint8Array;
   /** 1 where the episode was cut at the horizon in this step. */
@@ -29,13 +35,30 @@ export interface VectorMemory {
   readonly u8: SharedArrayBuffer | ArrayBuffer;
 }
 
-export function allocateMemory(n: number, obsDim: number, actDim: number, shared: boolean): VectorMemory {
-  const doubles = n * (actDim + 2 * obsDim + 1);
+/** The number of reward terms a spec declares (the T of `VectorBuffers.rewardTerms`). */
+export function termCount(spec: EnvSpec): number {
+  return spec.rewardTerms?.length ?? 0;
+}
+
+export function allocateMemory(
+  n: number,
+  obsDim: number,
+  actDim: number,
+  terms: number,
+  shared: boolean,
+): VectorMemory {
+  const doubles = n * (actDim + 2 * obsDim + 1 + terms);
   const Buf = shared ? SharedArrayBuffer : ArrayBuffer;
   return { f64: new Buf(8 * doubles), u8: new Buf(2 * n) };
 }
 
-export function viewMemory(mem: VectorMemory, n: number, obsDim: number, actDim: number): VectorBuffers {
+export function viewMemory(
+  mem: VectorMemory,
+  n: number,
+  obsDim: number,
+  actDim: number,
+  terms: number,
+): VectorBuffers {
   let offset = 0;
   const take = (len: number) => {
     const v = new Float64Array(mem.f64, 8 * offset, len);
@@ -47,6 +70,7 @@ export function viewMemory(mem: VectorMemory, n: number, obsDim: number, actDim:
     observations: take(n * obsDim),
     finalObservations: take(n * obsDim),
     rewards: take(n),
+    rewardTerms: take(n * terms),
     terminated: new Uint8Array(mem.u8, 0, n),
     truncated: new Uint8Array(mem.u8, n, n),
   };
@@ -115,27 +139,39 @@ export class EnvBlock {
 
   /** Starts the first episode of every sub-env of the block, seeded by `subEnvSeed(seed, index)`. */
   reset(seed: number): void {
-    const { observations, finalObservations, rewards, terminated, truncated } = this.b;
+    const { observations, finalObservations, rewards, rewardTerms, terminated, truncated } = this.b;
+    const n = rewards.length;
     for (let k = 0; k < this.envs.length; k++) {
       const i = this.start + k;
       const obs = this.envs[k]!.reset(subEnvSeed(seed, i));
       observations.set(obs, i * this.obsDim);
       finalObservations.set(obs, i * this.obsDim);
       rewards[i] = 0;
+      for (let j = i; j < rewardTerms.length; j += n) rewardTerms[j] = 0;
       terminated[i] = 0;
       truncated[i] = 0;
     }
   }
 
-  /** One step of every sub-env of the block with its row of `actions`; auto-resets ended episodes. */
+  /**
+   * One step of every sub-env of the block with its row of `actions`; auto-resets ended episodes.
+   * The step's `info.rewardTerms` go to the sub-env's column of `rewardTerms`.
+   */
   step(): void {
-    const { actions, observations, finalObservations, rewards, terminated, truncated } = this.b;
+    const { actions, observations, finalObservations, rewards, rewardTerms, terminated, truncated } = this.b;
     const { obsDim, actDim } = this;
+    const names = this.spec.rewardTerms;
+    const n = rewards.length;
     for (let k = 0; k < this.envs.length; k++) {
       const i = this.start + k;
       const env = this.envs[k]!;
       const r = env.step(actions.subarray(i * actDim, (i + 1) * actDim));
       rewards[i] = r.reward;
+      if (names) {
+        const terms = r.info?.rewardTerms;
+        if (!terms) throw new TypeError(`${env.spec.id}: a step returned no info.rewardTerms`);
+        for (let j = 0; j < names.length; j++) rewardTerms[j * n + i] = terms[names[j]!]!;
+      }
       terminated[i] = r.terminated ? 1 : 0;
       truncated[i] = r.truncated ? 1 : 0;
       finalObservations.set(r.observation, i * obsDim);

@@ -5,7 +5,15 @@ import type { ErrorReply } from './worker-group.js';
 
 export type WorkerRequest =
   | { type: 'init'; envId: string; envOptions: EnvOptions | undefined; start: number; count: number }
-  | { type: 'attach'; memory: VectorMemory; numEnvs: number; obsDim: number; actDim: number }
+  | {
+      type: 'attach';
+      memory: VectorMemory;
+      numEnvs: number;
+      obsDim: number;
+      actDim: number;
+      /** Reward terms per step (`EnvSpec.rewardTerms`), laid out in the memory after the rewards. */
+      terms: number;
+    }
   | { type: 'reset'; seed: number }
   | { type: 'step' }
   | { type: 'snapshot' }

@@ -26,7 +26,7 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
       return { type: 'ok', spec: block.spec };
     }
     case 'attach':
-      needBlock().attach(viewMemory(req.memory, req.numEnvs, req.obsDim, req.actDim));
+      needBlock().attach(viewMemory(req.memory, req.numEnvs, req.obsDim, req.actDim, req.terms));
       return { type: 'ok' };
     case 'reset':
       needBlock().reset(req.seed);

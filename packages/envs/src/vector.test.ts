@@ -4,6 +4,7 @@ import { SimulationDivergedError } from './errors.js';
 import type { MujocoEnv } from './mujoco/env.js';
 import { makeEnv } from './registry.js';
 import { VectorEnv, subEnvSeed } from './vector.js';
+import type { VectorStepResult } from './vector.js';
 
 const open: VectorEnv[] = [];
 async function vec(
@@ -141,6 +142,70 @@ describe('VectorEnv over 0, 1 and 2 workers', () => {
       [shared.h2!, false],
     ] as const) {
       expect(bitwiseEqual(await trajectories(v, pipelined), reference)).toBe(true);
+    }
+  });
+
+  test("info.rewardTerms: per sub-env, the terms add up to the reward and are the single env's for the same seed", async () => {
+    for (const v of [shared.h0!, shared.h2!]) {
+      const names = v.spec.rewardTerms!;
+      expect(names).toEqual(['forward', 'control', 'alive']);
+      // Sub-env i is the env made alone and reset with subEnvSeed(seed, i), given row i's actions.
+      const singles = await Promise.all(
+        Array.from({ length: v.numEnvs }, () => makeEnv('hopper-v1', { maxEpisodeSteps: 40 })),
+      );
+      const seed = 12;
+      await v.reset(seed);
+      singles.forEach((env, i) => env.reset(subEnvSeed(seed, i)));
+      const rng = Rng.fromSeed(seed, 'vector-terms-test');
+      const problems: string[] = [];
+      let ends = 0;
+      let info: VectorStepResult['info'] | undefined;
+      for (let t = 0; t < 100; t++) {
+        const a = Float64Array.from({ length: v.numEnvs * v.actDim }, () => rng.uniformIn(-1.2, 1.2));
+        const r = await v.step(a);
+        info = r.info;
+        expect(Object.keys(r.info.rewardTerms!)).toEqual(names);
+        for (let i = 0; i < v.numEnvs; i++) {
+          const single = singles[i]!.step(a.subarray(i * v.actDim, (i + 1) * v.actDim));
+          if (!Object.is(r.rewards[i], single.reward)) problems.push(`step ${t}, sub-env ${i}: reward`);
+          let sum = 0;
+          for (const name of names) {
+            const term = r.info.rewardTerms![name]![i]!;
+            if (!Object.is(term, single.info!.rewardTerms![name]))
+              problems.push(
+                `step ${t}, sub-env ${i}: ${name} ${term}, alone ${single.info!.rewardTerms![name]}`,
+              );
+            sum += term;
+          }
+          // Added in the spec's order they give the reward exactly, as the single env's do.
+          if (sum !== r.rewards[i]) problems.push(`step ${t}, sub-env ${i}: terms add up to ${sum}`);
+          if (single.terminated || single.truncated) {
+            singles[i]!.reset();
+            ends++;
+          }
+        }
+      }
+      expect(problems).toEqual([]);
+      expect(ends).toBeGreaterThan(0); // auto-resets were part of it
+      for (const env of singles) env.close();
+      // The info holds views: after a reset every term is 0, as every reward is.
+      await v.reset(seed);
+      for (const name of names) expect(Array.from(info!.rewardTerms![name]!)).toEqual([0, 0, 0, 0, 0]);
+
+      // rollout()'s per-block results carry them too.
+      await v.reset(3);
+      await v.rollout(
+        30,
+        (first, count, _obs, actions) => actions.fill(0.3, first * v.actDim, (first + count) * v.actDim),
+        (first, count, r) => {
+          for (let i = first; i < first + count; i++) {
+            let sum = 0;
+            for (const name of names) sum += r.info.rewardTerms![name]![i]!;
+            if (sum !== r.rewards[i]) problems.push(`rollout, sub-env ${i}: terms add up to ${sum}`);
+          }
+        },
+      );
+      expect(problems).toEqual([]);
     }
   });
 

@@ -4,9 +4,15 @@
  * N × actDim action matrix (row i for sub-env i) and returns N × obsDim observations, N rewards and
  * N terminated/truncated flags, so a policy runs one batched forward per step.
  *
- * - Buffers: one Float64Array block (actions, observations, final observations, rewards) and one
- *   Uint8Array (flags), SharedArrayBuffers when workers are used. Worker w owns the contiguous
- *   sub-envs [⌊wN/W⌋, ⌊(w+1)N/W⌋) and reads and writes only their rows; messages carry commands.
+ * - Buffers: one Float64Array block (actions, observations, final observations, rewards, reward
+ *   terms) and one Uint8Array (flags), SharedArrayBuffers when workers are used. Worker w owns the
+ *   contiguous sub-envs [⌊wN/W⌋, ⌊(w+1)N/W⌋) and reads and writes only their rows; messages carry
+ *   commands.
+ * - Reward terms: what each sub-env's step returned in `info.rewardTerms`, as Gymnasium's vector
+ *   envs return infos: `info.rewardTerms[name]` holds N values, entry i for sub-env i. A step-wise
+ *   `info` object per sub-env would allocate N objects a step and could not cross from a worker
+ *   without a copy; the terms are declared up front (`EnvSpec.rewardTerms`), so they get N-value
+ *   columns in the shared buffers like the rewards.
  * - Auto-reset: when sub-env i ends (terminated or truncated), its next episode starts in the same
  *   call: `observations` row i is the new episode's first observation, `finalObservations` row i the
  *   observation the step produced (bootstrap a truncated episode from it).
@@ -25,45 +31,17 @@
  *   condition added) and imports `src/vector-worker.ts`. That path is for development only and is not
  *   published.
  */
-import type { EnvOptions, EnvSpec, EnvState } from '@policy-arena/core';
-import { EnvBlock, allocateMemory, viewMemory } from './vector-block.js';
+import type { EnvSpec, EnvState } from '@policy-arena/core';
+import { EnvBlock, allocateMemory, termCount, viewMemory } from './vector-block.js';
 import type { VectorBuffers, VectorMemory } from './vector-block.js';
 import type { WorkerReply, WorkerRequest } from './vector-protocol.js';
+import type { SubEnvSnapshot, VectorEnvOptions, VectorStepInfo, VectorStepResult } from './vector-types.js';
 import { defaultEnvRegistry } from './registry.js';
 import { WorkerGroup, startWorkers } from './worker-group.js';
 import type { WorkerHandle } from './worker-group.js';
-import type { EnvRegistry } from './registry.js';
 
 export { subEnvSeed } from './vector-block.js';
-
-export interface VectorEnvOptions {
-  /** A registered env id, e.g. `hopper-v1`. Workers build envs from the built-in registry. */
-  readonly envId: string;
-  readonly numEnvs: number;
-  /** Worker threads; 0 (the default) steps every sub-env in the calling thread. Capped at numEnvs. */
-  readonly numWorkers?: number;
-  readonly envOptions?: EnvOptions;
-  /** A registry for in-thread use (numWorkers 0) only; workers always use the built-in one. */
-  readonly registry?: EnvRegistry;
-}
-
-/**
- * Views of the vector env's buffers after a step. They are overwritten by the next call; copy what
- * you keep.
- */
-export interface VectorStepResult {
-  readonly observations: Float64Array;
-  readonly finalObservations: Float64Array;
-  readonly rewards: Float64Array;
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-}
-
-/** A sub-env's exact state plus the observation it had, for branching (vine). */
-export interface SubEnvSnapshot {
-  readonly state: EnvState;
-  readonly observation: Float64Array;
-}
+export type { SubEnvSnapshot, VectorEnvOptions, VectorStepInfo, VectorStepResult } from './vector-types.js';
 
 type VectorWorkers = WorkerGroup<WorkerRequest, WorkerReply>;
 type VectorWorker = WorkerHandle<WorkerRequest, WorkerReply>;
@@ -82,6 +60,8 @@ export class VectorEnv {
   readonly actions: Float64Array;
 
   private readonly buffers: VectorBuffers;
+  /** Views of `buffers.rewardTerms`, one per term, made once. */
+  private readonly info: VectorStepInfo;
   /** In-thread mode: the envs. */
   private readonly block: EnvBlock | undefined;
   /** Worker mode: the threads. */
@@ -108,6 +88,10 @@ export class VectorEnv {
     const act = spec.actionSpace;
     this.actDim = act.kind === 'box' ? act.shape[0] : 1;
     this.actions = buffers.actions;
+    const names = spec.rewardTerms;
+    const terms: Record<string, Float64Array> = {};
+    names?.forEach((name, j) => (terms[name] = buffers.rewardTerms.subarray(j * numEnvs, (j + 1) * numEnvs)));
+    this.info = names ? { rewardTerms: terms } : {};
   }
 
   static async create(options: VectorEnvOptions): Promise<VectorEnv> {
@@ -123,7 +107,8 @@ export class VectorEnv {
     if (w === 0) {
       const block = await EnvBlock.create(options.envId, options.envOptions, 0, n, options.registry);
       const { obsDim, actDim } = block;
-      const buffers = viewMemory(allocateMemory(n, obsDim, actDim, false), n, obsDim, actDim);
+      const terms = termCount(block.spec);
+      const buffers = viewMemory(allocateMemory(n, obsDim, actDim, terms, false), n, obsDim, actDim, terms);
       block.attach(buffers);
       return new VectorEnv(block.spec, n, buffers, { block });
     }
@@ -151,10 +136,11 @@ export class VectorEnv {
       const spec = (replies[0] as { spec: EnvSpec }).spec;
       const obsDim = spec.observationSpace.shape[0];
       const actDim = spec.actionSpace.kind === 'box' ? spec.actionSpace.shape[0] : 1;
-      const memory: VectorMemory = allocateMemory(n, obsDim, actDim, true);
-      await group.all(() => ({ type: 'attach', memory, numEnvs: n, obsDim, actDim }));
+      const terms = termCount(spec);
+      const memory: VectorMemory = allocateMemory(n, obsDim, actDim, terms, true);
+      await group.all(() => ({ type: 'attach', memory, numEnvs: n, obsDim, actDim, terms }));
       group.started = true;
-      return new VectorEnv(spec, n, viewMemory(memory, n, obsDim, actDim), { group });
+      return new VectorEnv(spec, n, viewMemory(memory, n, obsDim, actDim, terms), { group });
     } catch (e) {
       await group.terminate();
       throw e;
@@ -166,6 +152,18 @@ export class VectorEnv {
     if (failure) throw new Error(`VectorEnv(${this.spec.id}): ${what} after a failure (${failure.message})`);
     if (this.closed) throw new Error(`VectorEnv(${this.spec.id}): ${what} after close()`);
     if (this.busy) throw new Error(`VectorEnv(${this.spec.id}): ${what} while another call is in flight`);
+  }
+
+  /** A RangeError naming the first non-finite entry in the action rows [first, first + count). */
+  private checkActions(actions: Float64Array, first: number, count: number): void {
+    for (let k = first * this.actDim; k < (first + count) * this.actDim; k++) {
+      if (!Number.isFinite(actions[k]!)) {
+        const i = Math.floor(k / this.actDim);
+        throw new RangeError(
+          `VectorEnv(${this.spec.id}): action of sub-env ${i}, entry ${k - i * this.actDim}, is ${actions[k]}`,
+        );
+      }
+    }
   }
 
   /** Runs a command on the in-thread block, or on every worker (the request may depend on the worker). */
@@ -230,18 +228,11 @@ export class VectorEnv {
           `expected ${this.numEnvs} × ${this.actDim} = ${expected}`,
       );
     }
-    for (let k = 0; k < expected; k++) {
-      if (!Number.isFinite(actions[k]!)) {
-        const i = Math.floor(k / this.actDim);
-        throw new RangeError(
-          `VectorEnv(${this.spec.id}): action of sub-env ${i}, entry ${k - i * this.actDim}, is ${actions[k]}`,
-        );
-      }
-    }
+    this.checkActions(actions, 0, this.numEnvs);
     if (actions !== this.buffers.actions) this.buffers.actions.set(actions);
     await this.run('step()', STEP, (b) => b.step());
     const { observations, finalObservations, rewards, terminated, truncated } = this.buffers;
-    return { observations, finalObservations, rewards, terminated, truncated };
+    return { observations, finalObservations, rewards, terminated, truncated, info: this.info };
   }
 
   /**
@@ -266,23 +257,21 @@ export class VectorEnv {
       throw new RangeError(`VectorEnv.rollout: steps must be a non-negative integer, got ${steps}`);
     }
     const { observations, finalObservations, rewards, terminated, truncated, actions } = this.buffers;
-    const result: VectorStepResult = { observations, finalObservations, rewards, terminated, truncated };
-    const checkRows = (first: number, count: number) => {
-      for (let k = first * this.actDim; k < (first + count) * this.actDim; k++) {
-        if (!Number.isFinite(actions[k]!)) {
-          const i = Math.floor(k / this.actDim);
-          throw new RangeError(
-            `VectorEnv(${this.spec.id}): action of sub-env ${i}, entry ${k - i * this.actDim}, is ${actions[k]}`,
-          );
-        }
-      }
+    const info = this.info;
+    const result: VectorStepResult = {
+      observations,
+      finalObservations,
+      rewards,
+      terminated,
+      truncated,
+      info,
     };
     this.busy = true;
     try {
       if (this.block) {
         for (let t = 0; t < steps; t++) {
           act(0, this.numEnvs, observations, actions);
-          checkRows(0, this.numEnvs);
+          this.checkActions(actions, 0, this.numEnvs);
           try {
             this.block.step();
           } catch (e) {
@@ -300,7 +289,7 @@ export class VectorEnv {
           try {
             for (let t = 0; t < steps && !stopped; t++) {
               act(h.start, h.count, observations, actions);
-              checkRows(h.start, h.count);
+              this.checkActions(actions, h.start, h.count);
               if (group.failure) throw group.failure;
               await h.request(STEP_REQUEST);
               onStep?.(h.start, h.count, result);

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinPlugins, trpoSinglePath } from '@policy-arena/algorithms';
 import type { AlgorithmPlugin } from '@policy-arena/core';
+import { defaultEnvRegistry } from '@policy-arena/envs';
 import { boundPlugins, createRootContainer, createTrialContainer } from './container.js';
 import type { TrialRunner } from './container.js';
 import { TYPES } from './services.js';
-import type { Reporter } from './services.js';
+import type { Reporter, TrialServices } from './services.js';
 import { ResultsStore } from './store.js';
 import { applyDefaults } from './sweep-schema.js';
 import type { TrialSpec } from './trials.js';
@@ -41,6 +42,28 @@ describe('the inversify container', () => {
       expect(root.get<AlgorithmPlugin>(TYPES.AlgorithmPlugin, { name: plugin.name })).toBe(plugin);
     }
     expect(() => root.get(TYPES.AlgorithmPlugin, { name: 'nope' })).toThrow();
+  });
+
+  it('binds what every trial runs with once, as TrialServices, from the root services', () => {
+    const defaults = createRootContainer({ plugins: builtinPlugins }).get<TrialServices>(TYPES.TrialServices);
+    expect(defaults).toMatchObject({
+      envRegistry: defaultEnvRegistry,
+      backend: 'wasm',
+      samplerWorkers: 0,
+      checkpointEvery: 1,
+    });
+    const root = createRootContainer({
+      plugins: builtinPlugins,
+      backend: 'cpu',
+      samplerWorkers: 2,
+      checkpointEvery: 5,
+      clock: { now: () => 42, isoDate: () => 'then' },
+    });
+    const services = root.get<TrialServices>(TYPES.TrialServices);
+    expect(services).toMatchObject({ backend: 'cpu', samplerWorkers: 2, checkpointEvery: 5 });
+    expect(services.now()).toBe(42);
+    // Trial containers share the root's: one binding, not one per trial.
+    expect(createTrialContainer(root, spec(1)).get(TYPES.TrialServices)).toBe(services);
   });
 
   it('runs a trial in a child container with injected store, reporter and clock', async () => {

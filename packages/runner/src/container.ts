@@ -5,7 +5,7 @@
  *
  * Inversify 8 with `experimentalDecorators` and no decorator metadata: every injection names its
  * identifier from the TYPES table (`@inject(TYPES.Clock)`), because most parameter types here are
- * interfaces or plain numbers that metadata could not tell apart (the runner's README, "The
+ * interfaces and type aliases that metadata could not tell apart (the runner's README, "The
  * container").
  */
 import { Container, inject, injectable } from 'inversify';
@@ -13,7 +13,7 @@ import type { AlgorithmPlugin, BackendName, EnvSpec, Rng } from '@policy-arena/c
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import type { EnvRegistry } from '@policy-arena/envs';
 import { systemClock, silentReporter, TYPES } from './services.js';
-import type { Backend, Clock, IterationUpdate, PolicyFactory, Reporter } from './services.js';
+import type { Clock, IterationUpdate, PolicyFactory, Reporter, TrialServices } from './services.js';
 import { ResultsStore } from './store.js';
 import type { TrialFailure } from './store.js';
 import { architectureFor, defaultPolicy, runTrial } from './trial.js';
@@ -48,16 +48,19 @@ export function createRootContainer(services: RootServices): Container {
       .toConstantValue(plugin)
       .when((constraints) => constraints.name === undefined || constraints.name === plugin.name);
   }
-  container.bind<EnvRegistry>(TYPES.EnvRegistry).toConstantValue(services.envRegistry ?? defaultEnvRegistry);
-  container
-    .bind<PolicyFactory>(TYPES.PolicyFactory)
-    .toConstantValue(services.policyFactory ?? defaultPolicyFactory);
-  container.bind<Backend>(TYPES.Backend).toConstantValue({ name: services.backend ?? 'wasm' });
+  const clock = services.clock ?? systemClock;
+  const policyFactory = services.policyFactory ?? defaultPolicyFactory;
+  container.bind<TrialServices>(TYPES.TrialServices).toConstantValue({
+    envRegistry: services.envRegistry ?? defaultEnvRegistry,
+    makePolicy: (spec, envId, rng) => policyFactory.create(spec, envId, rng),
+    backend: services.backend ?? 'wasm',
+    samplerWorkers: services.samplerWorkers ?? 0,
+    checkpointEvery: services.checkpointEvery ?? 1,
+    now: () => clock.now(),
+  });
   if (services.store) container.bind<ResultsStore>(TYPES.ResultsStore).toConstantValue(services.store);
   if (services.reporter) container.bind<Reporter>(TYPES.Reporter).toConstantValue(services.reporter);
-  container.bind<Clock>(TYPES.Clock).toConstantValue(services.clock ?? systemClock);
-  container.bind<number>(TYPES.CheckpointEvery).toConstantValue(services.checkpointEvery ?? 1);
-  container.bind<number>(TYPES.SamplerWorkers).toConstantValue(services.samplerWorkers ?? 0);
+  container.bind<Clock>(TYPES.Clock).toConstantValue(clock);
   return container;
 }
 
@@ -117,21 +120,18 @@ export interface TrialOutcome {
 /**
  * Runs one trial of a sweep against the results store: resumes from the trial's checkpoint when
  * there is one (after cutting metrics.jsonl back to it), appends a record per iteration, and
- * writes a checkpoint every k iterations.
+ * writes a checkpoint every k iterations (the interval is one of the trial services). Injected:
+ * the trial (spec and plugin), where its results go and who hears of its progress, and the trial
+ * services, which go to the trial loop as they are.
  */
 @injectable()
 export class TrialRunner {
   constructor(
     @inject(TYPES.TrialSpec) private readonly spec: TrialSpec,
     @inject(TYPES.TrialPlugin) private readonly plugin: AlgorithmPlugin,
-    @inject(TYPES.EnvRegistry) private readonly envRegistry: EnvRegistry,
-    @inject(TYPES.PolicyFactory) private readonly policyFactory: PolicyFactory,
-    @inject(TYPES.Backend) private readonly backend: Backend,
     @inject(TYPES.ResultsStore) private readonly store: ResultsStore,
     @inject(TYPES.Reporter) private readonly reporter: Reporter,
-    @inject(TYPES.Clock) private readonly clock: Clock,
-    @inject(TYPES.CheckpointEvery) private readonly checkpointEvery: number,
-    @inject(TYPES.SamplerWorkers) private readonly samplerWorkers: number,
+    @inject(TYPES.TrialServices) private readonly services: TrialServices,
   ) {}
 
   async run(): Promise<TrialOutcome> {
@@ -163,19 +163,14 @@ export class TrialRunner {
     const records: IterationRecord[] = [];
     try {
       await runTrial({
+        ...this.services,
         plugin: this.plugin,
         config: spec.config as Record<string, unknown>,
         envId: spec.task,
         seed: spec.seed,
         iterations: spec.iterations,
         stepsPerIteration: spec.stepsPerIteration,
-        backend: this.backend.name,
-        envRegistry: this.envRegistry,
-        samplerWorkers: this.samplerWorkers,
-        makePolicy: (envSpec, envId, rng) => this.policyFactory.create(envSpec, envId, rng),
-        now: () => this.clock.now(),
         ...(resumeFrom ? { resumeFrom } : {}),
-        checkpointEvery: this.checkpointEvery,
         onIteration: (record) => {
           store.appendRecord(spec.id, record);
           records.push(record);

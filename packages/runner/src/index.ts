@@ -19,7 +19,14 @@ export {
 export type { Budget, PolicyArchitecture } from './presets.js';
 export { UsageError, parseSetting, resolvePluginConfig, pluginConfigIssues } from './config.js';
 export { TYPES, systemClock, silentReporter } from './services.js';
-export type { Backend, Clock, IterationUpdate, PolicyFactory, Reporter, TrialFinish } from './services.js';
+export type {
+  Clock,
+  IterationUpdate,
+  PolicyFactory,
+  Reporter,
+  TrialFinish,
+  TrialServices,
+} from './services.js';
 export {
   TrialRunner,
   boundPlugins,

@@ -12,7 +12,7 @@ import { Rng } from '@policy-arena/core';
 import { makeEnv, sideView } from '@policy-arena/envs';
 import type { SideViewScene } from '@policy-arena/envs';
 import { UsageError } from './config.js';
-import { writeFileAtomic } from './store.js';
+import { writeFileAtomic } from './store-files.js';
 import { checkPolicyFitsEnv, loadPolicy } from './saved-policies.js';
 import type { SavedPolicyKind } from './saved-policies.js';
 

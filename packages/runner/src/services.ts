@@ -3,21 +3,25 @@
  * `@inject(TYPES.…)`, no decorator metadata: the runner's README, "The container", says why).
  *
  * Root container (one per process or worker thread): algorithm plugins (multi-bound, looked up by
- * name), env registry, policy factory, tensor backend, results store, progress reporter, clock.
- * Child container (one per trial): the trial's spec and plugin, and the TrialRunner that runs it.
+ * name), the trial services (what every trial of the process runs with), results store, progress
+ * reporter, clock. Child container (one per trial): the trial's spec and plugin, and the
+ * TrialRunner that runs it.
+ *
+ * Each service has one identifier and reaches the class that uses it through one injection: the
+ * env registry, policy factory, backend, sampling threads and checkpoint interval are used only by
+ * the trial loop (`runTrial`), so they are bound together as its `TrialServices`, in the shape
+ * `TrialOptions` takes them, rather than one by one for TrialRunner to hand on.
  */
-import type { AlgorithmPlugin, BackendName, EnvSpec, GaussianPolicy, Rng } from '@policy-arena/core';
+import type { AlgorithmPlugin, EnvSpec, GaussianPolicy, Rng } from '@policy-arena/core';
 import type { PolicyArchitecture } from './presets.js';
-import type { IterationRecord } from './trial.js';
+import type { IterationRecord, TrialOptions } from './trial.js';
 import type { TrialSpec } from './trials.js';
 
 export const TYPES = {
   /** Every algorithm plugin, multi-bound: `getAll` lists them, `get(…, { name })` picks one. */
   AlgorithmPlugin: Symbol.for('policy-arena.AlgorithmPlugin'),
-  /** The env factory: an `EnvRegistry` of @policy-arena/envs. */
-  EnvRegistry: Symbol.for('policy-arena.EnvRegistry'),
-  PolicyFactory: Symbol.for('policy-arena.PolicyFactory'),
-  Backend: Symbol.for('policy-arena.Backend'),
+  /** What every trial of the process runs with: `TrialServices`. */
+  TrialServices: Symbol.for('policy-arena.TrialServices'),
   ResultsStore: Symbol.for('policy-arena.ResultsStore'),
   Reporter: Symbol.for('policy-arena.Reporter'),
   Clock: Symbol.for('policy-arena.Clock'),
@@ -25,9 +29,6 @@ export const TYPES = {
   TrialSpec: Symbol.for('policy-arena.TrialSpec'),
   TrialPlugin: Symbol.for('policy-arena.TrialPlugin'),
   TrialRunner: Symbol.for('policy-arena.TrialRunner'),
-  /** Checkpoint every k iterations (a number). */
-  CheckpointEvery: Symbol.for('policy-arena.CheckpointEvery'),
-  SamplerWorkers: Symbol.for('policy-arena.SamplerWorkers'),
   /** Main thread only: runs a prepared sweep (`arena sweep`, and `arena run` as a one-trial sweep). */
   SweepRunner: Symbol.for('policy-arena.SweepRunner'),
 } as const;
@@ -49,9 +50,15 @@ export interface PolicyFactory {
   create(spec: EnvSpec, envId: string, rng: Rng): GaussianPolicy;
 }
 
-export interface Backend {
-  readonly name: BackendName;
-}
+/**
+ * The fields of `TrialOptions` that are the same for every trial of a process — env registry,
+ * policy maker, tensor backend, sampling threads per trial, checkpoint interval, clock — as the
+ * root container binds them (`createRootContainer`, from its `RootServices`). A trial's own
+ * settings (plugin, config, task, seed, budget) come from its spec.
+ */
+export type TrialServices = Required<
+  Pick<TrialOptions, 'envRegistry' | 'makePolicy' | 'backend' | 'samplerWorkers' | 'checkpointEvery' | 'now'>
+>;
 
 /**
  * What progress displays need of an iteration (an IterationRecord has it all): `arena run`'s line

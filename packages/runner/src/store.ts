@@ -6,15 +6,14 @@
  *   <out>/trials/<id>/checkpoint.json   the latest TrialCheckpoint (resume)
  *   <out>/trials/<id>/trial.json        the trial's spec, fingerprint and status
  *
- * JSON files are written atomically (a temporary file in the same directory, fsync, rename), so a
- * killed process leaves either the old or the new version. metrics.jsonl is appended per
- * iteration; on resume it is cut back to the checkpoint's iteration count (a kill between the
- * append and the checkpoint, or mid-line, leaves extra text that is dropped).
+ * JSON files are written atomically (a temporary file in the same directory, fsync, rename:
+ * store-files.ts), so a killed process leaves either the old or the new version. metrics.jsonl is
+ * appended per iteration; on resume it is cut back to the checkpoint's iteration count (a kill
+ * between the append and the checkpoint, or mid-line, leaves extra text that is dropped).
  *
  * Writers: a trial's worker writes metrics.jsonl and checkpoint.json; the main thread writes
  * trial.json and manifest.json.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Type } from '@sinclair/typebox';
@@ -23,9 +22,18 @@ import type { Json } from '@policy-arena/core';
 import { UsageError } from './config.js';
 import { issuesFromAjv } from './config-messages.js';
 import { makeAjv } from './validation.js';
-import { UnusableOutputError, checkOutputPath } from './paths.js';
+import { makeDirectories, removeTempFiles, writeFileAtomic } from './store-files.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
 import type { TrialSpec } from './trials.js';
+
+// Re-exported so that the store stays the one import of the code that writes results or reports.
+export {
+  checkWritable,
+  makeDirectories,
+  removeTempFiles,
+  StoreWriteError,
+  writeFileAtomic,
+} from './store-files.js';
 
 const SafeCount = (description: string, minimum = 0) =>
   Type.Integer({ minimum, maximum: Number.MAX_SAFE_INTEGER, description });
@@ -98,119 +106,6 @@ function validated<S extends TSchema>(schema: S, file: string, value: unknown, r
 }
 
 export const MANIFEST_FILE = 'manifest.json';
-
-/** mkdir -p without `recursive: true` (which loops forever on some paths in Node 20). */
-export function makeDirectories(dir: string): void {
-  const full = path.resolve(dir);
-  if (fs.existsSync(full)) return;
-  makeDirectories(path.dirname(full));
-  try {
-    fs.mkdirSync(full);
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'EEXIST') throw e;
-  }
-}
-
-/**
- * The nearest existing ancestor of `dir` must be a directory we can create entries in; probed by
- * creating and removing a temporary directory (permission bits say nothing for root). Throws an
- * UnusableOutputError.
- */
-export function checkWritable(dir: string): void {
-  checkOutputPath(dir);
-  let probe = path.resolve(dir);
-  while (!fs.existsSync(probe)) {
-    const parent = path.dirname(probe);
-    if (parent === probe) break;
-    probe = parent;
-  }
-  if (!fs.statSync(probe).isDirectory()) {
-    throw new UnusableOutputError(dir, `"${dir}" is not writable: ${probe} is not a directory`);
-  }
-  try {
-    fs.rmdirSync(fs.mkdtempSync(path.join(probe, '.arena-write-probe-')));
-  } catch (e) {
-    throw new UnusableOutputError(
-      dir,
-      `"${dir}" is not writable: cannot create entries in ${probe} (${(e as { code?: string }).code ?? e})`,
-      { cause: e },
-    );
-  }
-}
-
-/**
- * Writes via a unique temporary file in the same directory, fsync, then rename, so a reader sees
- * the old or the new content, never a mix. `fs.writeSync` may write fewer bytes than asked (a full
- * disk writes what fits and fails on the next call), so it is called until every byte is out; any
- * failure removes the temporary file and leaves `file` untouched. (write-file-atomic 6.0.0 ignores
- * writeSync's byte count, the very bug this guards against, so it is not used.)
- */
-export function writeFileAtomic(file: string, content: string | Uint8Array): void {
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}${TEMP_SUFFIX}`,
-  );
-  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  try {
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      for (let offset = 0; offset < bytes.length; ) {
-        const written = fs.writeSync(fd, bytes, offset, bytes.length - offset);
-        if (!(written > 0)) throw new Error(`writing ${tmp}: no bytes written at offset ${offset}`);
-        offset += written;
-      }
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw new StoreWriteError(file, e);
-  }
-}
-
-const TEMP_SUFFIX = '.tmp';
-
-/** Removes the temporary files a killed writer left in `dir` (call it only while no one writes there). */
-export function removeTempFiles(dir: string): number {
-  let removed = 0;
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    if (name.startsWith('.') && name.endsWith(TEMP_SUFFIX)) {
-      fs.rmSync(path.join(dir, name), { force: true });
-      removed++;
-    }
-  }
-  return removed;
-}
-
-/** A results file could not be written (disk full, read-only, quota…): says which file and why. */
-export class StoreWriteError extends Error {
-  override name = 'StoreWriteError';
-  readonly code: string | undefined;
-  constructor(
-    readonly file: string,
-    cause: unknown,
-  ) {
-    const code = (cause as { code?: string }).code;
-    const why =
-      code === 'ENOSPC'
-        ? 'no space left on the device'
-        : code === 'EDQUOT'
-          ? 'disk quota exceeded'
-          : code === 'EROFS'
-            ? 'read-only file system'
-            : ((cause as Error).message ?? String(cause));
-    super(`cannot write ${file}: ${why}; the previous version of the file is unchanged`, { cause });
-    this.code = code;
-  }
-}
 
 /** undefined when the file does not exist; throws CorruptResultError when it is not JSON. */
 function readJson(file: string, remedy: string): unknown {

@@ -7,16 +7,14 @@
  *   detaches the old views; a detached view has length 0, which is what `bind()` checks).
  * - `mj_getState` writes only into a wasm-heap buffer (a `DoubleBuffer`); a plain Float64Array is
  *   copied in and silently not written back.
- * - `data.warning` builds a fresh copy of the warning counters on every read (an embind vector whose
- *   handles must be deleted): 4 µs in a tight loop, 10–100 µs between steps (measured: 1.9 % of a
- *   hopper loop with 21-step episodes when read once per episode), so `simulate` reads it only
- *   when cheaper signs cannot rule out a reset.
+ * - MuJoCo resets a diverged state silently, and its warning counters are slow to read: divergence.ts.
  */
 import { Rng, box, checkAction } from '@policy-arena/core/env';
 import type { Env, EnvOptions, EnvRegistration, EnvSpec, EnvState, StepResult } from '@policy-arena/core';
 import type { DoubleBuffer, MjData, MjModel } from 'mujoco-js';
-import { MAX_STATE_VALUE, SimulationDivergedError } from '../errors.js';
-import type { DivergedQuantity } from '../errors.js';
+import { SimulationDivergedError } from '../errors.js';
+import { DivergenceWatch } from './divergence.js';
+import type { Divergence } from './divergence.js';
 import { loadMujoco, modelFromXml } from './loader.js';
 import type { MujocoModule } from './loader.js';
 import {
@@ -89,13 +87,7 @@ export class MujocoEnv implements Env {
   /** Body whose subtree centre of mass gives the forward velocity (`com` tasks): the root body. */
   private readonly comBody: number;
   private readonly dt: number;
-  /**
-   * After a frame that MuJoCo reset part-way, simulated time is at most dt (it restarts from 0), so
-   * a frame ending later than this was not reset.
-   */
-  private readonly resetTimeBound: number;
-  /** MuJoCo's warnings that come with an automatic reset of mjData, and what each one found bad. */
-  private readonly resetWarnings: readonly (readonly [number, DivergedQuantity])[];
+  private readonly watch: DivergenceWatch;
   private v!: Views;
   /** Which optional reward terms the task has (`rewardTermNames`). */
   private readonly hasAlive: boolean;
@@ -128,13 +120,7 @@ export class MujocoEnv implements Env {
     this.nu = m.nu;
     this.timestep = m.opt.timestep;
     this.dt = task.frameSkip * this.timestep;
-    this.resetTimeBound = this.dt * (1 + 1e-9);
-    const w = mj.mjtWarning;
-    this.resetWarnings = [
-      [w.mjWARN_BADQPOS.value, 'qpos'],
-      [w.mjWARN_BADQVEL.value, 'qvel'],
-      [w.mjWARN_BADQACC.value, 'qacc'],
-    ];
+    this.watch = new DivergenceWatch(mj, m, this.data, this.dt);
     this.qpos0 = Float64Array.from(m.qpos0 as Float64Array);
     const range = m.actuator_ctrlrange as Float64Array;
     this.ctrlMid = new Float64Array(this.nu);
@@ -280,21 +266,8 @@ export class MujocoEnv implements Env {
         }
       }
     }
-    // Reading MuJoCo's warning counters is slow (see the module comment), so it is kept to frames
-    // that may have been reset. A reset zeroes ctrl, which nothing sets again within the frame, and
-    // restarts time from 0: a frame that ends with a non-zero ctrl, or after t = dt, was not reset.
-    let ctrlSet = false;
-    for (let j = 0; j < this.nu; j++) if (ctrl[j] !== 0) ctrlSet = true;
-    if (!ctrlSet && !(d.time > this.resetTimeBound)) this.checkMujocoReset(action, t0);
-    const max = MAX_STATE_VALUE;
-    for (let i = 0; i < this.nq; i++) {
-      const x = qpos[i]!;
-      if (!(x <= max && x >= -max)) this.diverged(action, t0, 'qpos', i, x);
-    }
-    for (let i = 0; i < this.nv; i++) {
-      const x = qvel[i]!;
-      if (!(x <= max && x >= -max)) this.diverged(action, t0, 'qvel', i, x);
-    }
+    const bad = this.watch.afterFrame(qpos, qvel, ctrl);
+    if (bad) this.diverged(action, t0, bad);
     const forwardVelocity =
       this.task.forwardVelocity === 'com' ? this.comVelocityX() : (qpos[0]! - x0) / this.dt;
     const ctrlCost = this.task.ctrlCostWeight * sumSq;
@@ -309,54 +282,22 @@ export class MujocoEnv implements Env {
     const healthy = this.task.healthy(qpos, qvel);
     const aliveBonus = healthy ? this.task.aliveBonus : 0;
     const reward = forwardVelocity - ctrlCost + aliveBonus - impactPenalty;
-    if (!Number.isFinite(reward)) this.diverged(action, t0, 'reward', -1, reward);
+    if (!Number.isFinite(reward)) {
+      this.diverged(action, t0, { quantity: 'reward', index: -1, value: reward, detectedBy: 'env' });
+    }
     return { reward, forwardVelocity, ctrlCost, aliveBonus, impactPenalty, healthy };
   }
 
-  /**
-   * Throws if MuJoCo reset mjData during the last frame: mj_checkPos, mj_checkVel and mj_checkAcc
-   * reset it and then count a warning, so the counters (zeroed by every mj_resetData) say so.
-   */
-  private checkMujocoReset(action: ArrayLike<number>, t0: number): void {
-    const counters = this.data.warning;
-    let found: { quantity: DivergedQuantity; index: number } | undefined;
-    try {
-      for (const [warning, quantity] of this.resetWarnings) {
-        const stat = counters.get(warning)!;
-        const { number, lastinfo } = stat;
-        stat.delete();
-        if (number > 0) {
-          found = { quantity, index: lastinfo };
-          break;
-        }
-      }
-    } finally {
-      counters.delete();
-    }
-    if (found) {
-      // Zero the counters, so that a later restore() and step cannot trip over this reset again.
-      this.mj.mj_resetData(this.model, this.data);
-      this.diverged(action, t0, found.quantity, found.index, null, 'mujoco');
-    }
-  }
-
-  private diverged(
-    action: ArrayLike<number>,
-    t0: number,
-    quantity: DivergedQuantity,
-    index: number,
-    value: number | null,
-    detectedBy: 'mujoco' | 'env' = 'env',
-  ): never {
+  private diverged(action: ArrayLike<number>, t0: number, what: Divergence): never {
     this.needsReset = true;
     throw new SimulationDivergedError({
       envId: this.spec.id,
       step: this.steps,
       time: t0,
-      quantity,
-      index,
-      value,
-      detectedBy,
+      quantity: what.quantity,
+      index: what.index,
+      value: what.value,
+      detectedBy: what.detectedBy,
       action: Array.from(action),
     });
   }
