@@ -77,6 +77,24 @@ export const policyFileSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    evaluation: Type.Optional(
+      Type.Object(
+        {
+          episodes: Type.Integer({ minimum: 1 }),
+          seed: Type.Integer({ minimum: 0 }),
+          deterministic: Type.Boolean(),
+          perStepReward: Type.Number(),
+          meanReturn: Type.Number(),
+          stdReturn: Type.Number(),
+          meanEpisodeLength: Type.Number(),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'The score of these parameters measured when the file was written (`evaluatePolicy`; `arena eval` with the same episodes and seed reproduces it).',
+        },
+      ),
+    ),
     packages: Type.Record(Type.String(), Type.String(), {
       description: 'Versions of the policy-arena packages.',
     }),
@@ -108,6 +126,7 @@ export function policyFileFrom(policy: GaussianPolicy, meta: PolicyFileMeta): Po
     env: meta.env,
     algorithm: meta.algorithm,
     training: meta.training,
+    ...(meta.evaluation ? { evaluation: meta.evaluation } : {}),
     packages: meta.packages,
     createdAt: meta.createdAt,
   };

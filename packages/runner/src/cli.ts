@@ -19,6 +19,7 @@ import { defaultEnvRegistry } from '@policy-arena/envs';
 import { UsageError, checkBackend, checkThreadCount } from './config.js';
 import { StoreWriteError } from './store.js';
 import { prepareRun, executeRun } from './run-command.js';
+import { resolveRunOptions } from './run-options.js';
 import { PRESETS } from './presets.js';
 import { ConfigError } from './config-messages.js';
 import { composeSweepSchema } from './sweep-schema.js';
@@ -40,8 +41,8 @@ program
   .description(
     'run one algorithm on one task with one seed: a one-trial sweep in --out (`arena report` reads it; re-running resumes)',
   )
-  .requiredOption('--algo <name>', `algorithm: ${builtinPlugins.map((p) => p.name).join(', ')}`)
-  .requiredOption('--env <id>', `task: ${defaultEnvRegistry.ids().join(', ')}`)
+  .option('--algo <name>', `algorithm: ${builtinPlugins.map((p) => p.name).join(', ')}`)
+  .option('--env <id>', `task: ${defaultEnvRegistry.ids().join(', ')}`)
   .option('--seed <n>', 'random seed (integer)', '1')
   .addOption(new Option('--preset <name>', 'budget and settings preset').choices(PRESETS).default('quick'))
   .option('--iterations <n>', 'policy iterations (default: from the preset)')
@@ -52,14 +53,23 @@ program
     'sampling worker threads; 0 samples in the main thread; results do not depend on it (default: the CPU count)',
   )
   .option('--set <key=value...>', 'algorithm settings, e.g. --set stepSize=0.02 baseline=none')
-  .requiredOption(
+  .option(
     '--out <dir>',
     'output directory (created; the same command again resumes the run in it, another one is refused)',
   )
+  .option(
+    '--config <file>',
+    'a JSONC file of these options (algo, env, seed, preset, iterations, batchSize, backend, workers, settings, out); flags win',
+  )
+  .option(
+    '--resume',
+    'continue the run in --out from its last checkpoint, with the options it was started with',
+  )
   .option('--force', "delete this trial's results in --out and run it from its first iteration")
   .option('--quiet', 'no progress lines')
-  .action(async (raw) => {
-    const run = await prepareRun(raw);
+  .action(async (flags, cmd: Command) => {
+    const given = new Set(Object.keys(flags).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+    const run = await prepareRun(resolveRunOptions(flags, given));
     const controller = interruptible();
     const result = await executeRun(run, controller.signal);
     if (controller.signal.aborted) interrupted();

@@ -9,7 +9,7 @@
  * container").
  */
 import { Container, inject, injectable } from 'inversify';
-import type { AlgorithmPlugin, BackendName, EnvSpec, Rng } from '@policy-arena/core';
+import type { AlgorithmPlugin, BackendName, EnvSpec, EvaluationResult, Rng } from '@policy-arena/core';
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import type { EnvRegistry } from '@policy-arena/envs';
 import { systemClock, silentReporter, TYPES } from './services.js';
@@ -18,6 +18,7 @@ import { ResultsStore } from './store.js';
 import type { TrialFailure } from './store.js';
 import { architectureFor, defaultPolicy, runTrial } from './trial.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
+import { TrialPolicies } from './trial-policies.js';
 import { fingerprint } from './trials.js';
 import type { TrialSpec } from './trials.js';
 
@@ -113,6 +114,8 @@ export interface TrialOutcome {
   readonly wallSeconds: number;
   /** The last iteration's progress fields, if any iteration was recorded. */
   readonly last?: IterationUpdate;
+  /** The final policy's deterministic evaluation (`FINAL_EVALUATION`), when the trial finished. */
+  readonly evaluation?: EvaluationResult;
   /** Set when the trial failed (sweep workers return failures rather than throw them, so the error's class survives the thread boundary). */
   readonly failure?: TrialFailure;
 }
@@ -159,10 +162,13 @@ export class TrialRunner {
       store.truncateRecords(spec.id, 0);
     }
     const fromIteration = resumeFrom?.iteration ?? 0;
+    const policies = new TrialPolicies(store, spec, this.services);
+    await policies.start(resumeFrom !== undefined);
     this.reporter.trialStarted(spec, fromIteration);
     const records: IterationRecord[] = [];
+    let evaluation: EvaluationResult;
     try {
-      await runTrial({
+      const result = await runTrial({
         ...this.services,
         plugin: this.plugin,
         config: spec.config as Record<string, unknown>,
@@ -171,13 +177,15 @@ export class TrialRunner {
         iterations: spec.iterations,
         stepsPerIteration: spec.stepsPerIteration,
         ...(resumeFrom ? { resumeFrom } : {}),
-        onIteration: (record) => {
+        onIteration: (record, sampledParams) => {
           store.appendRecord(spec.id, record);
+          policies.onIteration(record, sampledParams);
           records.push(record);
           this.reporter.iteration(spec, record);
         },
         onCheckpoint: (checkpoint) => store.writeCheckpoint(spec.id, print, checkpoint),
       });
+      evaluation = await policies.finish(result.finalParams, store.readRecords(spec.id).at(-1));
     } catch (e) {
       throw new TrialFailedError(describeFailure(e, fromIteration + records.length), { cause: e });
     }
@@ -188,6 +196,7 @@ export class TrialRunner {
       fromIteration,
       iterationsDone: all.length,
       wallSeconds: all.reduce((s, r) => s + r.seconds, 0),
+      evaluation,
       ...(last
         ? {
             last: {

@@ -21,6 +21,8 @@ import type { SweepPlan, SweepReporter } from './progress.js';
 import { systemClock } from './services.js';
 import type { Clock, IterationUpdate } from './services.js';
 import { MANIFEST_FILE, ResultsStore } from './store.js';
+import { POLICY_FILE_NAMES, loadPolicy } from './saved-policies.js';
+import type { LoadedPolicy } from './saved-policies.js';
 import type { LoadedSweepConfig } from './sweep-config.js';
 import { prepareLoadedSweep } from './sweep-prepare.js';
 import type { PreparedSweep } from './sweep-prepare.js';
@@ -195,6 +197,13 @@ export interface RunResult {
   readonly records: IterationRecord[];
   /** The failure line, when the trial failed. */
   readonly failure?: string;
+  /** The saved final policy, when the trial finished. */
+  readonly policy?: LoadedPolicy;
+}
+
+function finalPolicyOf(store: ResultsStore, id: string): LoadedPolicy | undefined {
+  const file = path.join(store.trialDir(id), POLICY_FILE_NAMES.final);
+  return fs.existsSync(file) ? loadPolicy(file) : undefined;
 }
 
 export async function executeRun(run: PreparedRun, signal?: AbortSignal): Promise<RunResult> {
@@ -222,5 +231,12 @@ export async function executeRun(run: PreparedRun, signal?: AbortSignal): Promis
       `done: final score/step ${scoreText(last.perStepReward)} (return ${scoreText(last.meanReturn, 1)}) → ${store.metricsFile(run.spec.id)}\n`,
     );
   }
-  return { summary, records };
+  const saved = finalPolicyOf(store, run.spec.id);
+  if (saved?.file.evaluation) {
+    const e = saved.file.evaluation;
+    write(
+      `policy: deterministic score/step ${scoreText(e.perStepReward)} over ${e.episodes} episodes (seed ${e.seed}) → ${saved.path}\n`,
+    );
+  }
+  return { summary, records, ...(saved ? { policy: saved } : {}) };
 }

@@ -193,7 +193,11 @@ export interface TrialOptions {
   readonly policy?: PolicyArchitecture;
   /** Builds the policy instead of `policy` (the DI container's policy factory). */
   readonly makePolicy?: PolicyMaker;
-  readonly onIteration?: (record: IterationRecord) => void | Promise<void>;
+  /**
+   * After each iteration, with the parameters the iteration started from — the policy whose
+   * samples the record's scores measure (for population methods, the distribution's mean).
+   */
+  readonly onIteration?: (record: IterationRecord, sampledParams: Float64Array) => void | Promise<void>;
   /** Continue from a checkpoint instead of iteration 0 (results are identical to an uninterrupted run). */
   readonly resumeFrom?: TrialCheckpoint;
   /** Called after every `checkpointEvery`-th iteration (and after the last), after `onIteration`. */
@@ -280,6 +284,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
     for (let iteration = resume?.iteration ?? 0; iteration < iterations; iteration++) {
       const started = now();
       const cpuStarted = (threadCpuSeconds() ?? NaN) + pool.workerCpuSeconds;
+      const sampledParams = options.onIteration ? policy.getParams() : undefined;
       const iterationRng = trialRng.splitIndex('iteration', iteration);
       const samplerRng = iterationRng.split('sampler');
       const returns: number[] = [];
@@ -367,7 +372,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
         ...(Number.isFinite(cpuSeconds) ? { cpuSeconds } : {}),
       };
       records.push(record);
-      await options.onIteration?.(record);
+      if (sampledParams) await options.onIteration?.(record, sampledParams);
       const done = iteration + 1;
       if (options.onCheckpoint && (done % checkpointEvery === 0 || done === iterations)) {
         await options.onCheckpoint({
