@@ -23,6 +23,7 @@ const slow: Record<string, readonly string[]> = {
     'src/trial-workers.test.ts',
   ],
   'cross-package': [
+    'artifacts.test.ts',
     'comparison-algorithms.test.ts',
     'pack-install.test.ts',
     'plugin-guide.test.ts',

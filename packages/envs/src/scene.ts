@@ -8,7 +8,7 @@
 import type { Env } from '@policy-arena/core';
 import { CartPoleEnv } from './cartpole.js';
 import { MujocoEnv } from './mujoco/env.js';
-import type { MujocoGeometry } from './mujoco/env.js';
+import type { MujocoGeometry } from './mujoco/geometry.js';
 
 /** A point in the x–z plane (metres; z up). */
 export type Point2 = readonly [number, number];

@@ -13,6 +13,8 @@ import { Rng, box, checkAction } from '@policy-arena/core/env';
 import type { Env, EnvOptions, EnvRegistration, EnvSpec, EnvState, StepResult } from '@policy-arena/core';
 import type { DoubleBuffer, MjData, MjModel } from 'mujoco-js';
 import { SimulationDivergedError } from '../errors.js';
+import { readGeometry } from './geometry.js';
+import type { MujocoGeometry } from './geometry.js';
 import { DivergenceWatch } from './divergence.js';
 import type { Divergence } from './divergence.js';
 import { loadMujoco, modelFromXml } from './loader.js';
@@ -50,16 +52,6 @@ interface Views {
   ctrl: Float64Array;
   cfrcExt: Float64Array;
   subtreeLinvel: Float64Array;
-}
-
-/** MuJoCo's geom arrays at one instant (row-major per geom: size 3, rgba 4, xpos 3, xmat 9). */
-export interface MujocoGeometry {
-  readonly count: number;
-  readonly type: Int32Array;
-  readonly size: Float64Array;
-  readonly rgba: Float32Array;
-  readonly xpos: Float64Array;
-  readonly xmat: Float64Array;
 }
 
 export class MujocoEnv implements Env {
@@ -324,22 +316,10 @@ export class MujocoEnv implements Env {
     return this.footPeak.slice();
   }
 
-  /**
-   * The geoms as placed by the last step (copies of the model's geom_type, geom_size, geom_rgba
-   * and the data's geom_xpos, geom_xmat), for drawing; see scene.ts.
-   */
+  /** The geoms as placed by the last step, for drawing (scene.ts). */
   geometry(): MujocoGeometry {
     this.bind();
-    const m = this.model;
-    const d = this.data;
-    return {
-      count: m.ngeom,
-      type: Int32Array.from(m.geom_type as Int32Array),
-      size: Float64Array.from(m.geom_size as Float64Array),
-      rgba: Float32Array.from(m.geom_rgba as Float32Array),
-      xpos: Float64Array.from(d.geom_xpos as Float64Array),
-      xmat: Float64Array.from(d.geom_xmat as Float64Array),
-    };
+    return readGeometry(this.model, this.data);
   }
 
   /** Current generalized positions and velocities (copies). */
