@@ -86,7 +86,7 @@ export function sceneSvg(scene: SideViewScene, width: number, caption: string): 
     }
   }
   parts.push(
-    `<text x="8" y="18" font-family="DejaVu Sans" font-size="13" fill="#222">${escapeXml(caption)}</text>`,
+    `<text x="8" y="18" font-family="DejaVu Sans" font-size="${Math.max(9, Math.round(width / 36))}" fill="#222">${escapeXml(caption)}</text>`,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
 }
@@ -129,7 +129,7 @@ export async function renderSaved(options: RenderOptions): Promise<RenderOutcome
     const first = sideView(env);
     if (!first) throw new UsageError(`${file.env.id}: arena render cannot draw this task`);
     const caption = (t: number) =>
-      `${file.algorithm.name} · ${file.env.id} · ${file.kind} policy · step ${t} · return ${episodeReturn.toFixed(1)}`;
+      `${file.algorithm.name} · ${file.env.id} · step ${t} · return ${episodeReturn.toFixed(0)}`;
     frames.push(sceneSvg(first, width, caption(0)));
     const action = new Float64Array(policy.actDim);
     while (steps < maxSteps) {
