@@ -13,3 +13,4 @@ export * from './optimize.js';
 export * from './plugin-check.js';
 export * from './rollout.js';
 export * from './cpu-time.js';
+export * from './advantages.js';
