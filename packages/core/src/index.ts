@@ -14,3 +14,6 @@ export * from './plugin-check.js';
 export * from './rollout.js';
 export * from './cpu-time.js';
 export * from './advantages.js';
+export * from './features.js';
+export * from './least-squares.js';
+export * from './baselines.js';
