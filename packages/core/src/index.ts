@@ -17,3 +17,4 @@ export * from './advantages.js';
 export * from './features.js';
 export * from './least-squares.js';
 export * from './baselines.js';
+export * from './first-order.js';
