@@ -18,3 +18,4 @@ export * from './features.js';
 export * from './least-squares.js';
 export * from './baselines.js';
 export * from './first-order.js';
+export * from './policy-gradient.js';
