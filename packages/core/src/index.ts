@@ -17,5 +17,6 @@ export * from './advantages.js';
 export * from './features.js';
 export * from './least-squares.js';
 export * from './baselines.js';
+export * from './value-mlp.js';
 export * from './first-order.js';
 export * from './policy-gradient.js';
