@@ -1,3 +1,9 @@
+/**
+ * `tf` is the tfjs that core computes with (`@tensorflow/tfjs` at core's version), re-exported so
+ * that a plugin computing with tensors uses the same engine and the backend the runner selected,
+ * without depending on tfjs itself: `import { tf } from '@policy-arena/core'`.
+ */
+export * as tf from '@tensorflow/tfjs';
 export * from './spaces.js';
 export * from './rng.js';
 export * from './env.js';
