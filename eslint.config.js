@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'runs/**', 'coverage/**'] },
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', 'runs/**', 'coverage/**', 'packed/**', 'test/.guide-*/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -27,6 +27,7 @@ const slow: Record<string, readonly string[]> = {
     'comparison-algorithms.test.ts',
     'pack-install.test.ts',
     'plugin-guide.test.ts',
+    'plugin-guide-learning.test.ts',
     'reliability.test.ts',
     'sweep-config.test.ts',
     'sweep.test.ts',

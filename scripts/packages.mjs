@@ -43,6 +43,28 @@ export function packPackage(dir, dest) {
   return path.isAbsolute(filename) ? filename : path.join(dest, filename);
 }
 
+/**
+ * `pnpm pack` of every publishable package: those of packages/ into `dest`, the examples into
+ * `dest/examples` (so that `npm install dest/*.tgz` installs the framework without them). Returns
+ * `[{ name, version, dir, tarball }]` in `publicPackages()` order. Tarballs an earlier run left
+ * (`policy-arena-*.tgz`) are removed first: `dest/*.tgz` never holds two versions of a package.
+ */
+export function packAll(dest) {
+  const examples = path.join(dest, 'examples');
+  for (const folder of [dest, examples]) {
+    fs.mkdirSync(folder, { recursive: true });
+    for (const file of fs.readdirSync(folder)) {
+      if (/^policy-arena-.*\.tgz$/.test(file)) fs.rmSync(path.join(folder, file));
+    }
+  }
+  return publicPackages().map(({ dir, name, version }) => ({
+    name,
+    version,
+    dir,
+    tarball: packPackage(dir, path.basename(path.dirname(dir)) === 'examples' ? examples : dest),
+  }));
+}
+
 /** The entries of a .tgz: `{ path, mode, data }`, paths without the leading `package/`. */
 export function readTarball(file) {
   const tar = zlib.gunzipSync(fs.readFileSync(file));

@@ -30,13 +30,18 @@ export const tarballProblems: (dir: string, entries: TarEntry[]) => string[] = p
 /** publint and are-the-types-wrong on a tarball: every message, one string each. */
 export const lintTarball: (tarball: string) => Promise<string[]> = packing.lintTarball;
 
-/** `pnpm pack` of every publishable workspace package into `dest`, by package name. */
+/**
+ * Every publishable workspace package packed into `dest` by scripts/pack-all.mjs (`pnpm pack:all`
+ * without its build step), by package name: the tests install what that script gives users.
+ */
 export function packAll(dest: string): Map<string, PackedPackage> {
-  const out = new Map<string, PackedPackage>();
-  for (const pkg of packing.publicPackages() as { name: string; version: string; dir: string }[]) {
-    out.set(pkg.name, { ...pkg, tarball: packing.packPackage(pkg.dir, dest) as string });
-  }
-  return out;
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'pack-all.mjs'), '--json', dest], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  expect(r.status, `scripts/pack-all.mjs failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
+  const packed = JSON.parse(r.stdout) as PackedPackage[];
+  return new Map(packed.map((p) => [p.name, p]));
 }
 
 /** npm settings a user may have set for the registry; every other npm_/pnpm variable is dropped. */

@@ -8,6 +8,7 @@
  *   (b) run the installed `arena` CLI (npx) on a smoke sweep of two built-in algorithms;
  *   (c) run a sweep that names the example third-party plugin, installed from its own tarball.
  * The tarballs themselves must pass publint and are-the-types-wrong (as `pnpm release:check`).
+ * They come from scripts/pack-all.mjs (`pnpm pack:all`), the route docs/local-packages.md documents.
  * Needs a build (`pnpm build`) and the npm registry (or a warm npm cache).
  */
 import fs from 'node:fs';
@@ -103,6 +104,18 @@ describe('installed with npm outside the workspace', () => {
     }
     expect(fs.existsSync(path.join(app, 'node_modules/@policy-arena/core/src/index.ts'))).toBe(true);
     expect(fs.existsSync(path.join(app, 'node_modules/@policy-arena/core/dist/plugin.test.js'))).toBe(false);
+  });
+
+  it('a plugin folder takes the peer range of docs/local-packages.md, not a file: path', () => {
+    const doc = fs.readFileSync(path.join(root, 'docs/local-packages.md'), 'utf8');
+    const command = /^npm pkg set "(peerDependencies\.@policy-arena\/core=\^)[\d.]+"$/m.exec(doc);
+    expect(command, 'docs/local-packages.md shows the npm pkg set command').not.toBeNull();
+    const version = packed.get('@policy-arena/core')!.version; // the doc's example version may be older
+    const dir = newProject(path.join(tmp, 'plugin-peer'), 'plugin-peer');
+    sh('npm', ['pkg', 'set', `${command![1]!}${version}`], dir);
+    const range = readJson<{ peerDependencies: Record<string, string> }>(path.join(dir, 'package.json'))
+      .peerDependencies['@policy-arena/core'];
+    expect(range).toBe(`^${version}`);
   });
 
   it('(a) imports every package from a plain .mjs file and uses it', () => {

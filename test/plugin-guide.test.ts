@@ -2,8 +2,8 @@
  * docs/writing-a-plugin.md, followed word for word by a new user on a fresh machine. Every fenced
  * block is one of
  *   ```<lang> file=<path>      written to <path> (relative to an empty home folder), in order;
- *   ```sh                      commands, run in order (`cd` and `mkdir` are followed; each other
- *                              command must be an npm/npx command this test knows);
+ *   ```sh                      commands, run in order (`cd`, `mkdir` and `cp` are followed; each
+ *                              other command must be an npm/npx command this test knows);
  *   ```<lang> excerpt=<path>   a quote of a repository file: its code lines (comments and blank
  *                              lines aside) must appear in that file, in the same order.
  * npm talks to a throwaway registry (test/fake-registry.ts) that serves the packed workspace
@@ -16,39 +16,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeRegistry } from './fake-registry.js';
+import { codeBlocks } from './guide-blocks.js';
 import type { FakeRegistry } from './fake-registry.js';
 import { packAll, readJson, root, shAsync } from './pack-helpers.js';
 
 const GUIDE = 'docs/writing-a-plugin.md';
-
-interface Block {
-  readonly line: number;
-  readonly lang: string;
-  readonly file?: string;
-  readonly excerpt?: string;
-  readonly body: string;
-}
-
-function codeBlocks(markdown: string): Block[] {
-  const blocks: Block[] = [];
-  const lines = markdown.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\S*)\s*(.*)$/.exec(lines[i]!);
-    if (!open) continue;
-    const start = i;
-    const body: string[] = [];
-    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
-    const attrs = Object.fromEntries([...open[2]!.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
-    blocks.push({
-      line: start + 1,
-      lang: open[1]!,
-      ...(attrs.file ? { file: attrs.file } : {}),
-      ...(attrs.excerpt ? { excerpt: attrs.excerpt } : {}),
-      body: body.join('\n') + '\n',
-    });
-  }
-  return blocks;
-}
 
 /** Every installed copy of package `name` in a node_modules tree. */
 function copiesOf(name: string, nodeModules: string): string[] {
@@ -88,7 +60,7 @@ function commands(body: string): string[] {
 
 /** What a guide command may be (anything else fails the test, so that new commands get checked). */
 const KNOWN =
-  /^(cd \S+|mkdir( -p)? \S+|npm (init -y|install( --save-(peer|dev))?( [@\w./-]+)+|test|run \w+|publish( --access public)?)|npx (arena|publint)( \S+)*)$/;
+  /^(cd \S+|mkdir( -p)? \S+|cp \S+ \S+|npm (init -y|install( --save-(peer|dev))?( [@\w./-]+)+|test|run \w+|publish( --access public)?)|npx (arena|publint)( \S+)*)$/;
 
 describe(GUIDE, () => {
   it('marks every code block as a file, an excerpt or commands this test knows', () => {
@@ -117,6 +89,18 @@ describe(GUIDE, () => {
         at = found + 1;
       }
     }
+  });
+
+  it('keeps the gradient-based plugin (step 9) at most 80 lines of its own code', () => {
+    const files = blocks.filter((b) => /^policy-arena-vpg\/src\/.*\.ts$/.test(b.file ?? ''));
+    expect(files.map((b) => b.file)).toEqual([
+      'policy-arena-vpg/src/config.ts',
+      'policy-arena-vpg/src/index.ts',
+    ]);
+    const lines = files.flatMap((b) => codeLines(b.body));
+    expect(lines.length).toBeLessThanOrEqual(80);
+    // Built on core's helpers, not on tensors of its own.
+    expect(lines.join('\n')).not.toMatch(/tf\.|@tensorflow/);
   });
 
   it('parses every JSON and JSONC file it shows', () => {
@@ -174,6 +158,10 @@ describe(`${GUIDE}, followed step by step in an empty folder`, () => {
           expect(fs.existsSync(cwd), `${GUIDE}:${b.line}: cd ${args[0]}: no such folder`).toBe(true);
         } else if (program === 'mkdir') {
           fs.mkdirSync(path.resolve(cwd, args.at(-1)!), { recursive: args[0] === '-p' });
+        } else if (program === 'cp') {
+          const [from, to] = args.map((a) => path.resolve(cwd, a)) as [string, string];
+          const into = fs.existsSync(to) && fs.statSync(to).isDirectory();
+          fs.copyFileSync(from, into ? path.join(to, path.basename(from)) : to);
         } else {
           const ran = await shAsync(program, args, cwd, { env, timeoutS: 300, ok: false });
           log.push(`${command} ${ran.seconds.toFixed(1)} s`);
@@ -200,10 +188,14 @@ describe(`${GUIDE}, followed step by step in an empty folder`, () => {
     expect(fs.existsSync(path.join(installed, 'src'))).toBe(false); // only what `files` lists
 
     // One TypeBox for the plugin and @policy-arena/core (two make its schema types incompatible).
-    const typeboxes = copiesOf('@sinclair/typebox', path.join(pluginDir, 'node_modules')).map((p) =>
-      path.relative(pluginDir, p),
-    );
-    expect(typeboxes).toEqual([path.join('node_modules', '@sinclair', 'typebox')]);
+    for (const dir of [pluginDir, path.join(home, 'policy-arena-vpg')]) {
+      const typeboxes = copiesOf('@sinclair/typebox', path.join(dir, 'node_modules')).map((p) =>
+        path.relative(dir, p),
+      );
+      expect(typeboxes, dir).toEqual([path.join('node_modules', '@sinclair', 'typebox')]);
+      // tfjs comes with core (its `tf` export): one copy, core's.
+      expect(copiesOf('@tensorflow/tfjs', path.join(dir, 'node_modules')), dir).toHaveLength(1);
+    }
 
     // Both sweeps (the plugin's own and the other project's) finished every trial, the plugin's included.
     const manifests = ['policy-arena-hill-climb/runs/hill-climb-dev', 'experiments/runs/hill-climb-vs-trpo'];
@@ -226,6 +218,19 @@ describe(`${GUIDE}, followed step by step in an empty folder`, () => {
       readJson<{ trials: unknown[] }>(path.join(home, 'experiments/runs/hill-climb-vs-trpo/manifest.json'))
         .trials,
     ).toHaveLength(9);
+
+    // The gradient-based plugin of step 9 ran beside TRPO in its own sweep.
+    const vpgRuns = path.join(home, 'policy-arena-vpg/runs/vpg-dev');
+    const vpgTrials = readJson<{ trials: { id: string; algorithm: string; status: string }[] }>(
+      path.join(vpgRuns, 'manifest.json'),
+    ).trials;
+    expect(vpgTrials.map((t) => [t.algorithm, t.status]).sort()).toEqual([
+      ['trpo-single-path', 'done'],
+      ['vpg', 'done'],
+    ]);
+    const vpgTrial = vpgTrials.find((t) => t.algorithm === 'vpg')!;
+    const vpgMetrics = fs.readFileSync(path.join(vpgRuns, 'trials', vpgTrial.id, 'metrics.jsonl'), 'utf8');
+    expect(JSON.parse(vpgMetrics.split('\n')[0]!)).toMatchObject({ gradientNorm: expect.any(Number) });
     expect(
       fs.statSync(path.join(home, 'experiments/runs/hill-climb-vs-trpo/report/index.html')).size,
     ).toBeGreaterThan(1000);

@@ -274,7 +274,9 @@ describe('what a plugin reports', () => {
     const r = arena('sweep', sweep(name, plugin), '--out', out, '--progress-interval', '0');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(message);
-    expect(r.stderr).toMatch(/FAILED .*PluginContractError: .*\(iteration 1\)/);
+    expect(r.stderr).toMatch(
+      /FAILED .*PluginContractError: .*\(iteration 1\) at checkedExtras \(.*trial\.js:\d+:\d+\)/,
+    );
     const s = state(out, `${name}__cartpole-v1__seed1`);
     expect(s.status).toBe('failed');
     expect(s.failure?.type).toBe('PluginContractError');
@@ -298,6 +300,28 @@ describe('what a plugin reports', () => {
       }),
     ]);
     expect(fs.readFileSync(path.join(out, 'report', 'index.html'), 'utf8')).toContain('PluginContractError');
+  });
+
+  it('an error thrown in iterate fails the trial with its iteration and, on the console, where it was thrown', () => {
+    const name = 'throws-late';
+    const body = `${randomWalk}
+        if (ctx.iteration === 1) throw new RangeError('a late failure');`;
+    const out = path.join(tmp, name);
+    const r = arena(
+      'sweep',
+      sweep(name, pluginPackage(name, body)),
+      '--out',
+      out,
+      '--progress-interval',
+      '0',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /FAILED throws-late__cartpole-v1__seed1: RangeError: a late failure \(iteration 2\) at .*plugins\/throws-late\/index\.js:\d+:\d+/,
+    );
+    const s = state(out, `${name}__cartpole-v1__seed1`);
+    expect(s.failure).toMatchObject({ type: 'RangeError', message: 'a late failure', iteration: 1 });
+    expect(s.failure?.stack).toMatch(/throws-late\/index\.js/);
   });
 
   it('iterations that complete no episode are recorded without a score, with or without --quiet', () => {

@@ -51,12 +51,16 @@ export type { CemConfig, CemUpdate } from './cem.js';
 export { cma, cmaSchema, covarianceFor, budgetEpisodes } from './cma.js';
 export type { CmaConfig } from './cma.js';
 export { rwr, rwrSchema, shiftedWeights } from './rwr.js';
-export { linearBaselineResiduals } from './linear-baseline.js';
 export type { RwrConfig } from './rwr.js';
 export { reps, repsSchema, repsDual, featureDifferences, solveEta } from './reps.js';
 export type { RepsConfig, RepsDual } from './reps.js';
-export { weightedGaussianFit, weightedLeastSquares } from './weighted-fit.js';
+export { weightedGaussianFit } from './weighted-fit.js';
 export type { WeightedFitOptions, WeightedFitResult } from './weighted-fit.js';
 export { minimizeLbfgs } from './lbfgs.js';
 export type { LbfgsOptions, LbfgsResult, ValueAndGradient } from './lbfgs.js';
+// linearBaselineResiduals, weightedLeastSquares and the state-time features moved to
+// @policy-arena/core beside the other helpers plugins share; still exported here, under their old
+// names, for code that imports them from this package.
+export { linearBaselineResiduals } from './linear-baseline.js';
+export { weightedLeastSquares } from './weighted-fit.js';
 export { stateTimeFeatures, featureCount } from './features.js';

@@ -13,7 +13,7 @@
  *
  * `advantage`:
  * - 'bellman' (rllab `algos/reps.py`): Aᵢ = δᵢ(v) = rᵢ + vᵀ(φᵢ₊₁ − φᵢ), the Bellman error of a value
- *   function V(s) = vᵀφ(s, t) on the state-time features of features.ts, with φ = 0 after every
+ *   function V(s) = vᵀφ(s, t) on the state-time features of @policy-arena/core, with φ = 0 after every
  *   episode's last step; the dual is minimized jointly over η and v (value-function parameters).
  *   ∂g/∂v = Σᵢ (pᵢ − 1/N)(φᵢ₊₁ − φᵢ). Differences from rllab [reconstructed]:
  *   · the start-state term (1/N) Σ_episodes vᵀφ(s₀) = −vᵀ mean(φᵢ₊₁ − φᵢ) is added to the dual (it is
@@ -29,7 +29,7 @@
  *   not learn at this budget, in line with Duan et al.'s REPS cart-pole score (566 of ≈ 4 900).
  * - 'monte-carlo' (default) [reconstructed]: Aₜ = Q̂ₜ − b(sₜ, t), the discounted reward-to-go of
  *   TRPO's single path (§5.1), by default with b = 0 ('linear': the least-squares state-time
- *   baseline of linear-baseline.ts; on cart-pole, seeds 1–5, the score at iteration 5 is 4.6 without it and
+ *   baseline of @policy-arena/core; on cart-pole, seeds 1–5, the score at iteration 5 is 4.6 without it and
  *   2.5 with it). The dual is then a function of η alone and is minimized exactly: KL(p_η ‖ uniform)
  *   decreases monotonically in η, so η solves KL = ε by bisection on log η. This is the episodic,
  *   Monte-Carlo form of REPS (episode-based REPS in Deisenroth, Neumann & Peters 2013, "A Survey on
@@ -42,11 +42,15 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { definePlugin, discountedReturns } from '@policy-arena/core';
+import {
+  definePlugin,
+  linearBaselineResiduals,
+  rewardToGo,
+  stateTimeFeatureCount as featureCount,
+  stateTimeFeatures,
+} from '@policy-arena/core';
 import type { IterationContext, IterationExtras, Json, TrajectoryBatch } from '@policy-arena/core';
-import { featureCount, stateTimeFeatures } from './features.js';
 import { minimizeLbfgs } from './lbfgs.js';
-import { linearBaselineResiduals } from './linear-baseline.js';
 import { refitPolicy, weightedFitSchemaFields } from './weighted-fit.js';
 
 export const repsSchema = Type.Object(
@@ -236,7 +240,7 @@ function solveBellmanDual(
 
 /** Monte-Carlo form: A = Q̂ − b, η by bisection. */
 function solveMonteCarloDual(batch: TrajectoryBatch, horizon: number, config: RepsConfig): DualSolution {
-  const q = discountedReturns(batch, config.discount);
+  const q = rewardToGo(batch, config.discount);
   const advantages = config.baseline === 'linear' ? linearBaselineResiduals(batch, q, horizon) : q;
   const eta = solveEta(advantages, config.epsilon);
   const none = new Float64Array(0);

@@ -11,7 +11,8 @@
  *
  * - Linear policy (μ(s) = Wᵀs + b, cart-pole): each action dimension is an independent weighted
  *   least-squares problem in x = [s, 1], solved exactly from the normal equations
- *   (Xᵀ diag(w) X) β = Xᵀ diag(w) a_d in float64 by Cholesky; then σ from the new residuals. This is
+ *   (Xᵀ diag(w) X) β = Xᵀ diag(w) a_d in float64 by Cholesky (`weightedLeastSquares` of
+ *   @policy-arena/core); then σ from the new residuals. This is
  *   the exact joint maximum — what rllab's L-BFGS converges to.
  * - MLP policy: the mean network is fitted by `fitIterations` L-BFGS iterations (float64
  *   bookkeeping, tfjs float32 gradients) on the weighted squared error at σ_old, from the current
@@ -24,10 +25,13 @@
  * (one sample with all the weight) cannot produce log 0.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gaussianKl64 } from '@policy-arena/core';
+import { gaussianKl64, weightedLeastSquares } from '@policy-arena/core';
 import type { GaussianPolicy } from '@policy-arena/core';
 import { Type } from '@sinclair/typebox';
 import { minimizeLbfgs } from './lbfgs.js';
+
+/** The weighted least squares of the closed-form fit, from @policy-arena/core (least-squares.ts). */
+export { weightedLeastSquares };
 
 /** The config fields of the weighted fit, shared by RWR and REPS (which differ only in rllab's iteration cap). */
 export function weightedFitSchemaFields(fitIterations: number, source: string) {
@@ -60,88 +64,6 @@ export interface WeightedFitResult {
   readonly method: 'closed-form' | 'lbfgs';
   /** L-BFGS iterations used (0 for the closed form). */
   readonly iterations: number;
-}
-
-/**
- * Weighted least squares with an intercept: the (inputs + 1) × outputs matrix β minimizing
- * Σᵢ wᵢ ‖yᵢ − [xᵢ, 1] β‖², rows 0..inputs−1 the coefficients of x, the last row the intercept.
- * Normal equations by Cholesky in float64; if the Gram matrix is singular (e.g. all weight on fewer
- * than inputs + 1 distinct points), a ridge of 1e-12 · (mean diagonal) is added and grown ×10 until
- * it factors — the minimum-norm-like regularized solution.
- */
-export function weightedLeastSquares(
-  x: Float64Array,
-  inputs: number,
-  y: Float64Array,
-  outputs: number,
-  weights: Float64Array,
-): Float64Array {
-  const n = weights.length;
-  const p = inputs + 1;
-  if (x.length !== n * inputs || y.length !== n * outputs) {
-    throw new RangeError(
-      `weightedLeastSquares: ${n} weights but ${x.length / inputs} inputs and ${y.length / outputs} targets`,
-    );
-  }
-  const gram = new Float64Array(p * p);
-  const rhs = new Float64Array(p * outputs);
-  const row = new Float64Array(p);
-  for (let i = 0; i < n; i++) {
-    const w = weights[i]!;
-    if (w === 0) continue;
-    for (let j = 0; j < inputs; j++) row[j] = x[i * inputs + j]!;
-    row[inputs] = 1;
-    for (let j = 0; j < p; j++) {
-      const wj = w * row[j]!;
-      for (let k = 0; k <= j; k++) gram[j * p + k]! += wj * row[k]!;
-      for (let d = 0; d < outputs; d++) rhs[j * outputs + d]! += wj * y[i * outputs + d]!;
-    }
-  }
-  for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) gram[k * p + j] = gram[j * p + k]!;
-  let meanDiag = 0;
-  for (let j = 0; j < p; j++) meanDiag += gram[j * p + j]! / p;
-  let ridge = 0;
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const L = cholesky(gram, p, ridge);
-    if (L) return choleskySolve(L, p, rhs, outputs);
-    ridge = ridge === 0 ? 1e-12 * (meanDiag || 1) : ridge * 10;
-  }
-  throw new RangeError('weightedLeastSquares: the weighted Gram matrix is not finite');
-}
-
-/** Lower-triangular L with L Lᵀ = A + ridge·I, or null when that is not positive definite. */
-function cholesky(a: Float64Array, p: number, ridge: number): Float64Array | null {
-  const L = new Float64Array(p * p);
-  for (let j = 0; j < p; j++) {
-    let diag = a[j * p + j]! + ridge;
-    for (let k = 0; k < j; k++) diag -= L[j * p + k]! ** 2;
-    if (!(diag > 0)) return null;
-    const ljj = Math.sqrt(diag);
-    L[j * p + j] = ljj;
-    for (let i = j + 1; i < p; i++) {
-      let s = a[i * p + j]!;
-      for (let k = 0; k < j; k++) s -= L[i * p + k]! * L[j * p + k]!;
-      L[i * p + j] = s / ljj;
-    }
-  }
-  return L;
-}
-
-function choleskySolve(L: Float64Array, p: number, b: Float64Array, cols: number): Float64Array {
-  const x = Float64Array.from(b);
-  for (let c = 0; c < cols; c++) {
-    for (let i = 0; i < p; i++) {
-      let s = x[i * cols + c]!;
-      for (let k = 0; k < i; k++) s -= L[i * p + k]! * x[k * cols + c]!;
-      x[i * cols + c] = s / L[i * p + i]!;
-    }
-    for (let i = p - 1; i >= 0; i--) {
-      let s = x[i * cols + c]!;
-      for (let k = i + 1; k < p; k++) s -= L[k * p + i]! * x[k * cols + c]!;
-      x[i * cols + c] = s / L[i * p + i]!;
-    }
-  }
-  return x;
 }
 
 /** Weights scaled to sum to one (throws when they are not finite, negative, or all zero). */

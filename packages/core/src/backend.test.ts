@@ -44,3 +44,12 @@ describe('initBackend', () => {
     );
   });
 });
+
+describe('the tf re-export', () => {
+  it('is core’s tfjs: one engine, so a plugin’s tensors run on the backend initBackend chose', async () => {
+    const core = await import('./index.js');
+    expect(core.tf.engine()).toBe(tf.engine());
+    expect(await initBackend('wasm')).toBe('wasm');
+    expect(core.tf.getBackend()).toBe('wasm');
+  });
+});

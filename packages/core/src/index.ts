@@ -1,3 +1,9 @@
+/**
+ * `tf` is the tfjs that core computes with (`@tensorflow/tfjs` at core's version), re-exported so
+ * that a plugin computing with tensors uses the same engine and the backend the runner selected,
+ * without depending on tfjs itself: `import { tf } from '@policy-arena/core'`.
+ */
+export * as tf from '@tensorflow/tfjs';
 export * from './spaces.js';
 export * from './rng.js';
 export * from './env.js';
@@ -16,3 +22,10 @@ export * from './optimize.js';
 export * from './plugin-check.js';
 export * from './rollout.js';
 export * from './cpu-time.js';
+export * from './advantages.js';
+export * from './features.js';
+export * from './least-squares.js';
+export * from './baselines.js';
+export * from './value-mlp.js';
+export * from './first-order.js';
+export * from './policy-gradient.js';

@@ -30,6 +30,8 @@ export function pluginProblems(candidate: unknown): string[] {
       if (!('default' in prop)) problems.push(`configSchema property "${key}" has no default`);
     }
   }
+  if (p['taskDefaults'] !== undefined && typeof p['taskDefaults'] !== 'function')
+    problems.push('"taskDefaults" must be a function (envId) => settings');
   if (p['presets'] !== undefined) {
     if (typeof p['presets'] !== 'object' || p['presets'] === null)
       problems.push('"presets" must be an object');

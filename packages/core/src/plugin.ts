@@ -97,9 +97,28 @@ export interface AlgorithmPlugin<S extends TObject = TObject> {
   readonly description: string;
   /** TypeBox schema of the config, with a default and a description for every knob. */
   readonly configSchema: S;
+  /**
+   * Settings per task id that hold under every preset (e.g. a step size for the MuJoCo tasks),
+   * given once instead of under each of smoke, quick and paper. A preset's own settings override
+   * them; the user's (`--set`, a sweep's settings and grid) override both.
+   */
+  readonly taskDefaults?: (envId: string) => Partial<Static<S>>;
   /** Setting overrides per preset (and per task id where a value depends on the task). */
   readonly presets?: Partial<Record<PresetName, (envId: string) => Partial<Static<S>>>>;
   create(config: Static<S>, deps: PluginDeps): Optimizer;
+}
+
+/**
+ * The settings a plugin gives itself for `preset` on task `envId`: its `taskDefaults(envId)`,
+ * overridden by its `presets[preset](envId)`. The runner lays the user's settings over these and
+ * the schema's defaults under them.
+ */
+export function presetSettings(
+  plugin: Pick<AlgorithmPlugin, 'taskDefaults' | 'presets'>,
+  preset: PresetName,
+  envId: string,
+): Record<string, unknown> {
+  return { ...plugin.taskDefaults?.(envId), ...plugin.presets?.[preset]?.(envId) };
 }
 
 /** Identity helper that keeps the config type tied to the schema at the definition site. */

@@ -112,3 +112,22 @@ describe('resolvePluginConfig with --set values', () => {
     );
   });
 });
+
+describe('resolvePluginConfig with taskDefaults', () => {
+  it('applies a plugin’s task defaults under every preset; a preset overrides them, settings override both', () => {
+    const plugin = {
+      ...plainSchemaPlugin,
+      taskDefaults: (envId: string) => (envId === 'swimmer-v1' ? { rate: 0.5, count: 7 } : {}),
+      presets: { smoke: () => ({ count: 1 }) },
+    } as unknown as AlgorithmPlugin;
+    for (const preset of ['quick', 'paper'] as const) {
+      expect(resolvePluginConfig(plugin, preset, 'swimmer-v1', {})).toMatchObject({ rate: 0.5, count: 7 });
+    }
+    expect(resolvePluginConfig(plugin, 'smoke', 'swimmer-v1', {})).toMatchObject({ rate: 0.5, count: 1 });
+    expect(resolvePluginConfig(plugin, 'smoke', 'swimmer-v1', { rate: 0.2 })).toMatchObject({
+      rate: 0.2,
+      count: 1,
+    });
+    expect(resolvePluginConfig(plugin, 'paper', 'cartpole-v1', {})).toMatchObject({ rate: 0.1, count: 3 });
+  });
+});

@@ -3,7 +3,7 @@
  * validated against the plugin's TypeBox schema with errors that name the field.
  */
 import os from 'node:os';
-import { BackendUnavailableError, loadBackend } from '@policy-arena/core';
+import { BackendUnavailableError, loadBackend, presetSettings } from '@policy-arena/core';
 import type { AlgorithmPlugin, BackendName, PresetName } from '@policy-arena/core';
 import { issuesFromAjv, withoutOverlap } from './config-messages.js';
 import { applyDefaults } from './sweep-schema.js';
@@ -72,7 +72,7 @@ export function resolvePluginConfig(
       throw new UsageError(`${plugin.name} has no setting "${key}"; valid: ${known.join(', ')}`);
     }
   }
-  const merged = { ...(plugin.presets?.[preset]?.(envId) ?? {}), ...settings };
+  const merged = { ...presetSettings(plugin, preset, envId), ...settings };
   const config = applyDefaults(schema, merged);
   const [first] = pluginConfigIssues(plugin, config);
   if (first) throw new UsageError(`${plugin.name} setting "${first.field}": ${first.message}`);

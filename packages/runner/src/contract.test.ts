@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import type { AlgorithmPlugin, Optimizer } from '@policy-arena/core';
 import randomSearch from '@policy-arena/example-custom-plugin';
-import { assertPluginContract, pluginContractProblems } from './contract.js';
+import {
+  CONTRACT_ITERATIONS,
+  assertPluginContract,
+  pluginContractProblems,
+  pluginContractReport,
+} from './contract.js';
 
 /** A minimal valid plugin: a random step of `scale` per iteration, its sampling through ctx. */
 function plugin(
@@ -33,9 +38,9 @@ function plugin(
 
 describe('pluginContractProblems', () => {
   it.each([...builtinPlugins, randomSearch].map((p) => [p.name, p] as const))(
-    'passes the built-in and example plugin %s',
+    'passes the built-in and example plugin %s, with no warning',
     async (_name, p) => {
-      expect(await pluginContractProblems(p)).toEqual([]);
+      expect(await pluginContractReport(p)).toEqual({ problems: [], warnings: [] });
     },
   );
 
@@ -125,7 +130,7 @@ describe('pluginContractProblems', () => {
     );
   });
 
-  it('reports a trial that throws', async () => {
+  it('reports a trial that throws, with the iteration it was in and the stack', async () => {
     const p = plugin(
       {},
       {
@@ -135,7 +140,85 @@ describe('pluginContractProblems', () => {
       },
     );
     expect((await pluginContractProblems(p)).join('\n')).toMatch(
-      /test-plugin: a 2-iteration trial on cartpole-v1 failed: Error: boom/,
+      /^test-plugin: a 5-iteration trial on cartpole-v1 failed in iteration 1 of 5 \(ctx.iteration 0\): Error: boom\n\s+at .*contract\.test\.ts:\d+/,
     );
+  });
+
+  it('runs enough iterations to catch a failure at iteration 3, and names it', async () => {
+    expect(CONTRACT_ITERATIONS).toBeGreaterThan(3);
+    const p = plugin({
+      create: (_config, { policy }) => ({
+        async iterate(ctx) {
+          await ctx.sampleTrajectories(ctx.stepsPerIteration);
+          if (ctx.iteration === 3) throw new RangeError('a late failure');
+          policy.setParams(policy.getParams().map((v) => v + 0.01 * ctx.rng.normal()));
+          return {};
+        },
+        state: () => ({}),
+        load: () => {},
+      }),
+    });
+    const problems = await pluginContractProblems(p);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^test-plugin: a 5-iteration trial on cartpole-v1 failed in iteration 4 of 5 \(ctx.iteration 3\): RangeError: a late failure\n\s+at .*contract\.test\.ts:\d+/,
+    );
+  });
+
+  it('reports extras under the runner’s own names, listed and by the reward. prefix', async () => {
+    const p = plugin(
+      {},
+      {
+        iterate: async (ctx) => {
+          await ctx.sampleTrajectories(ctx.stepsPerIteration);
+          return { perStepReward: 10, 'reward.alive': 1, gain: 2 };
+        },
+      },
+    );
+    const problems = await pluginContractProblems(p);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'test-plugin: iterate() reports "perStepReward", a name the runner records itself; rename it',
+        'test-plugin: iterate() reports "reward.alive", a name the runner records itself; rename it',
+      ]),
+    );
+    expect(problems.join('\n')).not.toMatch(/"gain"/);
+  });
+
+  it('warns, visibly and without failing, when no iteration changes the policy parameters', async () => {
+    const p = plugin(
+      {},
+      {
+        iterate: async (ctx) => {
+          await ctx.sampleTrajectories(ctx.stepsPerIteration);
+          return { gain: 0 }; // computes a step, never applies it
+        },
+      },
+    );
+    const expected =
+      'test-plugin: the policy parameters never changed in 5 iterations: iterate() must set new ones (policy.setParams), or the learning curve stays flat';
+    expect(await pluginContractReport(p)).toEqual({ problems: [], warnings: [expected] });
+    const seen: string[] = [];
+    expect(await pluginContractProblems(p, { onWarning: (w) => seen.push(w) })).toEqual([]);
+    expect(seen).toEqual([expected]);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await expect(assertPluginContract(p)).resolves.toBeUndefined();
+      expect(warn).toHaveBeenCalledWith(`warning: ${expected}`);
+    } finally {
+      warn.mockRestore();
+    }
+    // One change in any iteration is enough.
+    const once = plugin(
+      {},
+      {
+        iterate: async (ctx) => {
+          await ctx.sampleTrajectories(ctx.stepsPerIteration);
+          if (ctx.iteration === 4) ctx.policy.setParams(ctx.policy.getParams().map((v) => v + 1));
+          return {};
+        },
+      },
+    );
+    expect((await pluginContractReport(once)).warnings).toEqual([]);
   });
 });

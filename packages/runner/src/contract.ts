@@ -9,13 +9,17 @@
  * 1. the object is an AlgorithmPlugin (`pluginProblems` of @policy-arena/core);
  * 2. every config setting has a description and a default, and the defaults validate against the
  *    schema; every preset gives a valid config for every task;
- * 3. under the runner (`runTrial`, a short cart-pole run by default) every iteration samples env
- *    steps and episodes, reports finite numbers only, keeps off the shared metric names, and leaves
- *    finite policy parameters;
+ * 3. under the runner (`runTrial`, a short cart-pole run of 5 iterations by default, so that a
+ *    failure a few iterations in shows) every iteration samples env steps and episodes, reports
+ *    finite numbers only, keeps off the runner's metric names (`SHARED_METRICS`, `reward.*`), and
+ *    leaves finite policy parameters; a trial that throws is reported with the iteration it was in
+ *    and the error's stack;
  * 4. the same seed gives the same numbers twice (everything random must come from `ctx.rng`,
  *    `deps.rng` or the sampler);
  * 5. `optimizer.state()` is plain JSON, and a trial resumed from a checkpoint (parameters and state
  *    through JSON, as sweeps store them) continues exactly like the uninterrupted run.
+ * Besides the problems it warns (`onWarning`, by default console.warn) about what is legal but most
+ * likely a mistake: policy parameters that no iteration changed (a flat learning curve).
  */
 import { pluginProblems } from '@policy-arena/core';
 import type { AlgorithmPlugin, BackendName, Json, Optimizer, PresetName } from '@policy-arena/core';
@@ -34,7 +38,10 @@ export interface PluginContractOptions {
   readonly preset?: PresetName;
   /** Settings over the preset's for the test runs. */
   readonly settings?: Readonly<Record<string, unknown>>;
-  /** Iterations per test run, at least 2 (default 2): the resume check restarts after the first. */
+  /**
+   * Iterations per test run, at least 2 (default 5, so that a failure a few iterations in shows):
+   * the resume check restarts after the first.
+   */
   readonly iterations?: number;
   /** Env steps per iteration (default 300). */
   readonly stepsPerIteration?: number;
@@ -42,7 +49,21 @@ export interface PluginContractOptions {
   readonly seed?: number;
   /** Tensor backend (default `wasm`, as `arena`). */
   readonly backend?: BackendName;
+  /**
+   * Receives each warning of `pluginContractProblems` and `assertPluginContract` (default
+   * `console.warn`, so that it shows in a test run's output). `pluginContractReport` returns them.
+   */
+  readonly onWarning?: (message: string) => void;
 }
+
+/** What the contract check found: problems break the contract, warnings point at likely mistakes. */
+export interface PluginContractReport {
+  readonly problems: string[];
+  readonly warnings: string[];
+}
+
+/** The default number of iterations per test run. */
+export const CONTRACT_ITERATIONS = 5;
 
 export { SHARED_METRICS };
 
@@ -84,24 +105,52 @@ function firstDifference(
 }
 
 /**
+ * Every way `candidate` breaks the AlgorithmPlugin contract and every warning, each one line naming
+ * the plugin and what to fix. Runs the plugin for a few short trials.
+ */
+export async function pluginContractReport(
+  candidate: unknown,
+  options: PluginContractOptions = {},
+): Promise<PluginContractReport> {
+  const structural = pluginProblems(candidate);
+  if (structural.length > 0) return { problems: structural, warnings: [] };
+  const plugin = candidate as AlgorithmPlugin;
+  const { problems, warnings } = await behaviourProblems(plugin, options);
+  return {
+    problems: problems.map((p) => `${plugin.name}: ${p}`),
+    warnings: warnings.map((w) => `${plugin.name}: ${w}`),
+  };
+}
+
+/**
  * Every way `candidate` breaks the AlgorithmPlugin contract (empty when it passes), each problem
- * one line naming the plugin and what to fix. Runs the plugin for a few short trials.
+ * one line naming the plugin and what to fix; warnings go to `options.onWarning` (default
+ * console.warn). Runs the plugin for a few short trials.
  */
 export async function pluginContractProblems(
   candidate: unknown,
   options: PluginContractOptions = {},
 ): Promise<string[]> {
-  const structural = pluginProblems(candidate);
-  if (structural.length > 0) return structural;
-  const plugin = candidate as AlgorithmPlugin;
-  return (await behaviourProblems(plugin, options)).map((p) => `${plugin.name}: ${p}`);
+  const { problems, warnings } = await pluginContractReport(candidate, options);
+  const warn = options.onWarning ?? ((message: string) => console.warn(`warning: ${message}`));
+  for (const w of warnings) warn(w);
+  return problems;
 }
 
-async function behaviourProblems(plugin: AlgorithmPlugin, options: PluginContractOptions): Promise<string[]> {
+/** Where a trial stopped: the phase, for the failure message. */
+function failedWhere(phase: string | undefined): string {
+  return phase ? ` in ${phase}` : '';
+}
+
+async function behaviourProblems(
+  plugin: AlgorithmPlugin,
+  options: PluginContractOptions,
+): Promise<PluginContractReport> {
   const problems: string[] = [];
+  const warnings: string[] = [];
   const envId = options.envId ?? 'cartpole-v1';
   const preset = options.preset ?? 'smoke';
-  const iterations = options.iterations ?? 2;
+  const iterations = options.iterations ?? CONTRACT_ITERATIONS;
   if (!Number.isInteger(iterations) || iterations < 2)
     throw new RangeError(`iterations must be an integer ≥ 2, got ${iterations}`);
 
@@ -131,19 +180,28 @@ async function behaviourProblems(plugin: AlgorithmPlugin, options: PluginContrac
     problems.push(
       `no valid config for the test runs (preset "${preset}", ${envId}): ${(e as Error).message}`,
     );
-    return problems;
+    return { problems, warnings };
   }
 
   // 3. Runs under the runner. The optimizer is wrapped to see its extras before the runner merges them.
+  // `phase` is where the current run is (for a failure's message); `trail` the policy parameters
+  // at creation and after each iteration of the first run (for the never-changed warning).
   const extrasProblems = new Set<string>();
   const stateProblems = new Set<string>();
+  let phase: string | undefined;
+  let trail: Float64Array[] | undefined = [];
   const observed: AlgorithmPlugin = {
     ...plugin,
     create(settings, deps) {
+      phase = 'create()';
       const optimizer = plugin.create(settings, deps);
+      trail?.push(deps.policy.getParams());
+      phase = undefined;
       const wrapped: Optimizer = {
         async iterate(ctx) {
+          phase = `iteration ${ctx.iteration + 1} of ${iterations} (ctx.iteration ${ctx.iteration})`;
           const extras = (await optimizer.iterate(ctx)) as unknown;
+          trail?.push(ctx.policy.getParams());
           // Every problem is listed; the runner (which stops at the first) gets only the valid extras.
           const { valid, problems, notPlain } = sortExtras(extras);
           if (notPlain !== undefined) {
@@ -161,7 +219,10 @@ async function behaviourProblems(plugin: AlgorithmPlugin, options: PluginContrac
           return valid;
         },
         state: () => optimizer.state(),
-        load: (state) => optimizer.load(state),
+        load: (state) => {
+          phase = 'optimizer.load(state)';
+          optimizer.load(state);
+        },
         dispose: () => optimizer.dispose?.(),
       };
       return wrapped;
@@ -195,9 +256,15 @@ async function behaviourProblems(plugin: AlgorithmPlugin, options: PluginContrac
       },
     });
   } catch (e) {
-    problems.push(`a ${iterations}-iteration trial on ${envId} failed: ${(e as Error).stack ?? String(e)}`);
-    return problems;
+    problems.push(`a ${iterations}-iteration trial on ${envId} failed${failedWhere(phase)}: ${errorText(e)}`);
+    return { problems, warnings };
   }
+  const params = trail;
+  trail = undefined;
+  if (params.length > 1 && params.every((p) => p.every((v, i) => Object.is(v, params[0]![i]))))
+    warnings.push(
+      `the policy parameters never changed in ${iterations} iterations: iterate() must set new ones (policy.setParams), or the learning curve stays flat`,
+    );
   problems.push(...extrasProblems, ...stateProblems);
   let previousSteps = 0;
   for (const r of first.records) {
@@ -215,7 +282,15 @@ async function behaviourProblems(plugin: AlgorithmPlugin, options: PluginContrac
     problems.push('the final policy parameters are not all finite');
 
   // 4. Reproducible.
-  const again = await runTrial(trial);
+  let again: Awaited<ReturnType<typeof runTrial>>;
+  try {
+    again = await runTrial(trial);
+  } catch (e) {
+    problems.push(
+      `the same trial run again failed${failedWhere(phase)} (the first run did not): ${errorText(e)}`,
+    );
+    return { problems, warnings };
+  }
   const diff = firstDifference(first, again);
   if (diff)
     problems.push(
@@ -233,10 +308,15 @@ async function behaviourProblems(plugin: AlgorithmPlugin, options: PluginContrac
           `does not resume exactly: resumed from the checkpoint after iteration 0 (parameters and optimizer.state() through JSON), it differs from the uninterrupted run (${resumeDiff}); state() must hold everything iterate() depends on besides the policy parameters, and load() restore it`,
         );
     } catch (e) {
-      problems.push(`resuming from a checkpoint failed (optimizer.load(state)): ${(e as Error).message}`);
+      problems.push(`resuming from a checkpoint failed${failedWhere(phase)}: ${errorText(e)}`);
     }
   }
-  return problems;
+  return { problems, warnings };
+}
+
+/** An error's stack (which starts with its class and message), or its text. */
+function errorText(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
 }
 
 /** Throws an Error listing every contract problem of `candidate` (see `pluginContractProblems`). */

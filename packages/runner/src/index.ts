@@ -64,5 +64,11 @@ export { computeSummary } from './report-stats.js';
 export type { ReportSummary, FinalRow, AggregateRow, CurvePoint } from './report-stats.js';
 export { figureSpec, renderFigure } from './report-figure.js';
 export { iqm, bootstrap, stratifiedBootstrap } from './stats.js';
-export { assertPluginContract, pluginContractProblems, SHARED_METRICS } from './contract.js';
-export type { PluginContractOptions } from './contract.js';
+export {
+  assertPluginContract,
+  pluginContractProblems,
+  pluginContractReport,
+  CONTRACT_ITERATIONS,
+  SHARED_METRICS,
+} from './contract.js';
+export type { PluginContractOptions, PluginContractReport } from './contract.js';

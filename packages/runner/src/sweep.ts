@@ -326,7 +326,9 @@ export class SweepRunner {
         if (!started) await markStarted(outcome?.fromIteration ?? current);
         if (failure) {
           const where = failure.iteration !== undefined ? ` (iteration ${failure.iteration + 1})` : '';
-          const error = `${failure.type}: ${failure.message}${where}`;
+          // The stack's top frame, so that the console line says where (trial.json keeps the stack).
+          const frame = failure.stack ? /\n\s+at (.+)/.exec(failure.stack)?.[1] : undefined;
+          const error = `${failure.type}: ${failure.message}${where}${frame ? ` at ${frame}` : ''}`;
           failed.push({ id: spec.id, error });
           this.setState(spec, { status: 'failed', error: failure.message, failure });
           this.report((r) => r.trialFinished(spec, { status: 'failed', error }));

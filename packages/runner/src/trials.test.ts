@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { AlgorithmPlugin } from '@policy-arena/core';
+import type { LoadedSweepConfig } from './sweep-config.js';
 import {
   canonicalJson,
+  expandTrials,
   gridPoints,
   parseShard,
   selectShard,
@@ -102,5 +105,49 @@ describe('the schema hash of a plugin identity', () => {
       properties: { stepSize: schema('δ', 0.01).properties.stepSize },
     };
     expect(hash(schema('δ', 0.01))).not.toBe(hash(withoutSetting));
+  });
+});
+
+describe('expandTrials', () => {
+  it('gives every trial its task’s taskDefaults, under the preset’s settings and the entry’s', () => {
+    const plugin = {
+      name: 'tuned',
+      description: 'a plugin with per-task defaults',
+      configSchema: {
+        type: 'object',
+        properties: {
+          rate: { type: 'number', default: 0.1, description: 'rate' },
+          count: { type: 'integer', default: 3, description: 'count' },
+        },
+      },
+      taskDefaults: (envId: string) => (envId === 'swimmer-v1' ? { rate: 0.5, count: 7 } : {}),
+      presets: { quick: () => ({ count: 2 }) },
+      create: () => {
+        throw new Error('not used');
+      },
+    } as unknown as AlgorithmPlugin;
+    const loaded = (preset: 'quick' | 'paper', settings?: Record<string, number>) =>
+      ({
+        file: '/nowhere/sweep.jsonc',
+        text: '',
+        config: {
+          name: 'x',
+          algorithms: [{ name: 'tuned', ...(settings ? { settings } : {}) }],
+          tasks: ['cartpole-v1', 'swimmer-v1'],
+          seeds: [1],
+        },
+        preset,
+        backend: 'wasm',
+        plugins: [plugin],
+        thirdParty: [],
+      }) as unknown as LoadedSweepConfig;
+    const configs = (l: LoadedSweepConfig) =>
+      Object.fromEntries(expandTrials(l).map((t) => [t.task, t.config]));
+    expect(configs(loaded('paper'))).toEqual({
+      'cartpole-v1': { rate: 0.1, count: 3 },
+      'swimmer-v1': { rate: 0.5, count: 7 },
+    });
+    expect(configs(loaded('quick'))['swimmer-v1']).toEqual({ rate: 0.5, count: 2 });
+    expect(configs(loaded('quick', { rate: 0.3 }))['swimmer-v1']).toEqual({ rate: 0.3, count: 2 });
   });
 });

@@ -14,6 +14,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { builtinPlugins } from '@policy-arena/algorithms';
+import { presetSettings } from '@policy-arena/core';
 import type { AlgorithmPlugin } from '@policy-arena/core';
 import type { BackendName, Json, PresetName } from '@policy-arena/core';
 import { budgetFor } from './presets.js';
@@ -170,7 +171,7 @@ export function expandTrials(loaded: LoadedSweepConfig): TrialSpec[] {
     for (const grid of gridPoints(entry.grid)) {
       for (const task of config.tasks) {
         const merged = applyDefaults(plugin.configSchema, {
-          ...(plugin.presets?.[preset]?.(task) ?? {}),
+          ...presetSettings(plugin, preset, task),
           ...(entry.settings ?? {}),
           ...grid,
         }) as Record<string, Json>;
