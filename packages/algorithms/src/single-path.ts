@@ -5,7 +5,7 @@
  *     L(θ) = (1/N) Σₙ ρₙ wₙ,   ρₙ = π_θ(aₙ|sₙ)/π_old(aₙ|sₙ),
  * where the weights wₙ are Q̂ₙ, or (Q̂ₙ − mean)/std with the `normalize` baseline.
  */
-import { discountedReturns } from '@policy-arena/core';
+import { rewardToGo, standardize } from '@policy-arena/core';
 import type { IterationContext, RatioSurrogate } from '@policy-arena/core';
 
 export interface SinglePathSamples {
@@ -23,7 +23,7 @@ export async function singlePathSamples(
   config: { readonly discount: number; readonly baseline: 'none' | 'normalize' },
 ): Promise<SinglePathSamples> {
   const batch = await ctx.sampleTrajectories(ctx.stepsPerIteration);
-  const q = discountedReturns(batch, config.discount);
+  const q = rewardToGo(batch, config.discount);
   return {
     observations: batch.observations,
     actions: batch.actions,
@@ -33,14 +33,7 @@ export async function singlePathSamples(
 
 /** Q̂ or (Q̂ − mean)/std: a constant baseline and scale, which leave the gradient's direction unbiased. */
 export function surrogateWeights(q: Float64Array, baseline: 'none' | 'normalize'): Float64Array {
-  if (baseline === 'none') return q;
-  let mean = 0;
-  for (const v of q) mean += v;
-  mean /= q.length;
-  let variance = 0;
-  for (const v of q) variance += (v - mean) ** 2;
-  const std = Math.sqrt(variance / q.length);
-  return Float64Array.from(q, (v) => (v - mean) / (std + 1e-8));
+  return baseline === 'none' ? q : standardize(q);
 }
 
 /** Eq. (14): L(ρ) = (1/N) Σₙ ρₙ wₙ, so ∂L/∂ log πₙ = ρₙ wₙ / N. */
