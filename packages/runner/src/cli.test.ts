@@ -141,6 +141,16 @@ describe('arena run', () => {
       ['run', '--algo', 'trpo-single-path', '--env', 'cartpole'],
       /unknown env "cartpole"; valid: .*cartpole-v1/,
     ],
+    [
+      'an env id in another case (Gym spells it CartPole-v1)',
+      ['run', '--algo', 'trpo-single-path', '--env', 'CartPole-v1'],
+      /unknown env "CartPole-v1"; valid: .*\(did you mean "cartpole-v1"\?\)$/m,
+    ],
+    [
+      "a misspelt option, keeping commander's suggestion",
+      [...base, '--iteratons', '3'],
+      /unknown option '--iteratons' \(Did you mean --iterations\?\)$/m,
+    ],
     ['non-numeric seed', [...base, '--seed', 'abc'], /--seed must be an integer, got "abc"/],
     ['negative seed', [...base, '--seed', '-4'], /--seed must be ≥ 0, got -4/],
     ['negative iterations', [...base, '--iterations', '-1'], /--iterations must be ≥ 1, got -1/],
@@ -546,6 +556,37 @@ describe('a closed stdout (arena schema | head -1)', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  });
+});
+
+describe('conventions of a command line', () => {
+  it('bare `arena` prints the help on stdout and exits 1, as git and npm do', () => {
+    const r = arena();
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Usage: arena \[options\] \[command\]/);
+    expect(r.stdout).toMatch(/^\s+run \[options\]/m);
+    expect(r.stderr).toBe('');
+  });
+
+  it('`arena help run` prints the help of run', () => {
+    const r = arena('help', 'run');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: arena run \[options\]/);
+  });
+
+  it('--version prints the version of @policy-arena/runner', () => {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const r = arena(flag);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${pkg.version}\n`);
+    }
+  });
+
+  it('keeps commander\'s "Did you mean" on the one error line of a misspelt command', () => {
+    const r = arena('lst');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("arena: unknown command 'lst' (Did you mean list?)\n");
   });
 });
 

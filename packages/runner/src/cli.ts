@@ -12,6 +12,7 @@
  * Bad input gives one line naming the problem and the valid choices (a bad sweep config: one line
  * per problem), exit code 2, and writes nothing.
  */
+import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS } from '@policy-arena/core';
 import { builtinPlugins } from '@policy-arena/algorithms';
@@ -29,10 +30,14 @@ import { systemClock } from './services.js';
 import { parseShard } from './trials.js';
 import { writeReport } from './report.js';
 
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
 const program = new Command('arena')
   .description('Compare policy-optimization algorithms on the tasks of the TRPO paper')
+  .version(version, '-V, --version', 'print the version of @policy-arena/runner')
   .exitOverride()
-  .configureOutput({ writeErr: () => {} });
+  // Commander's error messages are printed by fail() below, as one line; help still goes out.
+  .configureOutput({ outputError: () => {} });
 
 program
   .command('run')
@@ -237,16 +242,28 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+/** One line: commander's "(Did you mean …?)" comes on a line of its own and is kept. */
 function fail(message: string): never {
-  process.stderr.write(`arena: ${message.split('\n')[0]}\n`);
+  process.stderr.write(
+    `arena: ${message
+      .trim()
+      .split(/\s*\n\s*/)
+      .join(' ')}\n`,
+  );
   process.exit(2);
 }
 
 try {
-  await program.parseAsync(process.argv);
+  if (process.argv.length > 2) await program.parseAsync(process.argv);
+  else {
+    // Bare `arena`: the commands, on stdout, and exit code 1 (as git and npm do).
+    program.outputHelp();
+    process.exitCode = 1;
+  }
 } catch (e) {
   if (e instanceof CommanderError) {
     if (e.exitCode === 0) process.exit(0); // --help, --version
+    if (e.code === 'commander.help') process.exit(e.exitCode); // help already written
     fail(e.message.replace(/^error: /, ''));
   }
   if (e instanceof UsageError) fail(e.message);

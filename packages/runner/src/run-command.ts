@@ -15,6 +15,7 @@ import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { UsageError, checkBackend, checkThreadCount, parseSetting, resolvePluginConfig } from './config.js';
 import { budgetFor } from './presets.js';
+import { didYouMean } from './config-messages.js';
 import { checkOutputDir } from './output-dir.js';
 import { scoreText } from './progress.js';
 import type { SweepPlan, SweepReporter } from './progress.js';
@@ -72,12 +73,14 @@ function integerOption(flag: string, text: string, min: number): number {
 export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
   const plugin = builtinPlugins.find((p) => p.name === raw.algo);
   if (!plugin) {
+    const names = builtinPlugins.map((p) => p.name);
     throw new UsageError(
-      `unknown algorithm "${raw.algo}"; valid: ${builtinPlugins.map((p) => p.name).join(', ')}`,
+      `unknown algorithm "${raw.algo}"; valid: ${names.join(', ')}${didYouMean(raw.algo, names)}`,
     );
   }
   if (!defaultEnvRegistry.has(raw.env)) {
-    throw new UsageError(`unknown env "${raw.env}"; valid: ${defaultEnvRegistry.ids().join(', ')}`);
+    const ids = defaultEnvRegistry.ids();
+    throw new UsageError(`unknown env "${raw.env}"; valid: ${ids.join(', ')}${didYouMean(raw.env, ids)}`);
   }
   const seed = integerOption('--seed', raw.seed, 0);
   const budget = budgetFor(raw.preset, raw.env);
