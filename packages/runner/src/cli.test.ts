@@ -568,6 +568,17 @@ describe('conventions of a command line', () => {
     expect(r.stderr).toBe('');
   });
 
+  it("never prints tfjs's Node.js banner (the cpu backend storing a tensor: rwr fits a swimmer's MLP with tfjs)", () => {
+    const out = path.join(tmp, 'no-banner');
+    const r = arena(
+      ...['run', '--algo', 'rwr', '--env', 'swimmer-v2', '--backend', 'cpu'],
+      ...['--iterations', '1', '--batch-size', '1', '--workers', '0', '--out', out],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/iter 1\/1/);
+    expect(r.stderr + r.stdout).not.toMatch(/TensorFlow\.js|=====/);
+  });
+
   it('`arena help run` prints the help of run', () => {
     const r = arena('help', 'run');
     expect(r.code).toBe(0);
