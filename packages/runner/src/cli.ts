@@ -7,7 +7,9 @@
  *   arena sweep sweeps/figure4.jsonc --workers 2 [--shard 1/4]
  *   arena report runs/figure4
  *   arena schema > sweep.schema.json
- *   arena list
+ *   arena list [--json]
+ *   arena describe trpo-vine [--json]
+ *   (list, describe, schema and run also see third-party plugins named with --plugin <package|./path>)
  *
  * Bad input gives one line naming the problem and the valid choices (a bad sweep config: one line
  * per problem), exit code 2, and writes nothing.
@@ -19,9 +21,10 @@ import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { UsageError, checkBackend, checkThreadCount } from './config.js';
 import { StoreWriteError } from './store.js';
-import { prepareRun, executeRun } from './run-command.js';
+import { prepareRun, executeRun, runResult } from './run-command.js';
+import type { RawRunOptions } from './run-command.js';
 import { PRESETS } from './presets.js';
-import { ConfigError } from './config-messages.js';
+import { ConfigError, didYouMean } from './config-messages.js';
 import { composeSweepSchema } from './sweep-schema.js';
 import { runSweep } from './sweep.js';
 import { prepareSweep } from './sweep-prepare.js';
@@ -29,6 +32,8 @@ import { PlainReporter, TtyReporter, silentSweepReporter } from './progress.js';
 import { systemClock } from './services.js';
 import { parseShard } from './trials.js';
 import { writeReport } from './report.js';
+import { describePlugin, formatDescription } from './describe.js';
+import { commandPlugins } from './plugins.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -38,6 +43,18 @@ const program = new Command('arena')
   .exitOverride()
   // Commander's error messages are printed by fail() below, as one line; help still goes out.
   .configureOutput({ outputError: () => {} });
+
+/** `--plugin` may be given more than once. */
+const pluginOption = () =>
+  new Option(
+    '--plugin <package|path>',
+    'also a third-party plugin: an npm package, or a path starting with ./ (repeatable)',
+  ).argParser((value: string, previous: string[] = []) => [...previous, value]);
+
+const builtinsPackage = createRequire(import.meta.url)('@policy-arena/algorithms/package.json') as {
+  name: string;
+  version: string;
+};
 
 program
   .command('run')
@@ -55,14 +72,19 @@ program
     '--workers <n>',
     'sampling worker threads; 0 samples in the main thread; results do not depend on it (default: the CPU count)',
   )
-  .option('--set <key=value...>', 'algorithm settings, e.g. --set stepSize=0.02 baseline=none')
+  .option(
+    '--set <key=value...>',
+    "algorithm settings, e.g. --set stepSize=0.02 baseline=none; `arena describe <algo>` lists an algorithm's settings with their defaults and preset values",
+  )
   .requiredOption(
     '--out <dir>',
     'output directory (created; the same command again resumes the run in it, another one is refused)',
   )
   .option('--force', "delete this trial's results in --out and run it from its first iteration")
-  .option('--quiet', 'no progress lines')
-  .action(async (raw) => {
+  .addOption(pluginOption())
+  .option('--quiet', 'no progress lines (the result still goes to stdout)')
+  .option('--json', 'print the result as one JSON object on stdout (progress stays on stderr)')
+  .action(async (raw: RawRunOptions & { json?: boolean }) => {
     const run = await prepareRun(raw);
     const controller = interruptible();
     const result = await executeRun(run, controller.signal);
@@ -71,6 +93,7 @@ program
       process.stderr.write(`arena: ${result.failure}\n`);
       process.exitCode = 1;
     }
+    process.stdout.write(runResult(run, result, raw.json ?? false));
   });
 
 /** Ctrl-C and SIGTERM stop the run cleanly (the trial resumes from its checkpoint next time). */
@@ -216,23 +239,73 @@ program
 
 program
   .command('schema')
-  .description('print the JSON Schema of sweep config files (built-in algorithms and tasks)')
-  .action(() => {
+  .description('print the JSON Schema of sweep config files (built-in algorithms, --plugin ones and tasks)')
+  .addOption(pluginOption())
+  .action(async (raw: { plugin?: string[] }) => {
+    const { plugins } = await commandPlugins(builtinPlugins, raw.plugin ?? []);
     process.stdout.write(
-      JSON.stringify(composeSweepSchema(builtinPlugins, defaultEnvRegistry.ids()), null, 2) + '\n',
+      JSON.stringify(composeSweepSchema(plugins, defaultEnvRegistry.ids()), null, 2) + '\n',
     );
   });
 
 program
   .command('list')
   .description('list the algorithms and tasks')
-  .action(() => {
-    process.stdout.write('algorithms:\n');
-    for (const p of builtinPlugins) process.stdout.write(`  ${p.name.padEnd(20)} ${p.description}\n`);
-    process.stdout.write('tasks:\n');
-    for (const id of defaultEnvRegistry.ids()) {
-      process.stdout.write(`  ${id.padEnd(20)} ${defaultEnvRegistry.get(id).description}\n`);
+  .addOption(pluginOption())
+  .option('--json', 'print them as one JSON object')
+  .action(async (raw: { plugin?: string[]; json?: boolean }) => {
+    const { plugins, thirdParty } = await commandPlugins(builtinPlugins, raw.plugin ?? []);
+    const algorithms = plugins.map((p) => {
+      const source = thirdParty.find((l) => l.plugin === p)?.source;
+      const pkg = source
+        ? { name: source.packageName ?? source.specifier, version: source.packageVersion }
+        : { name: builtinsPackage.name, version: builtinsPackage.version };
+      return { name: p.name, description: p.description, package: pkg };
+    });
+    const tasks = defaultEnvRegistry
+      .ids()
+      .map((id) => ({ id, description: defaultEnvRegistry.get(id).description }));
+    if (raw.json) {
+      process.stdout.write(JSON.stringify({ algorithms, tasks }, null, 2) + '\n');
+      return;
     }
+    process.stdout.write('algorithms:\n');
+    for (const a of algorithms) {
+      const from = a.package.name === builtinsPackage.name ? '' : ` (${a.package.name})`;
+      process.stdout.write(`  ${a.name.padEnd(20)} ${a.description}${from}\n`);
+    }
+    process.stdout.write('tasks:\n');
+    for (const t of tasks) process.stdout.write(`  ${t.id.padEnd(20)} ${t.description}\n`);
+  });
+
+program
+  .command('describe')
+  .description(
+    "an algorithm's settings: type, default, the value each preset gives it on each task, and whether it is the paper's or reconstructed (with the source)",
+  )
+  .argument('<algorithm>', 'an algorithm from `arena list`')
+  .addOption(pluginOption())
+  .option('--json', 'print the description as one JSON object')
+  .action(async (name: string, raw: { plugin?: string[]; json?: boolean }) => {
+    const { plugins, thirdParty } = await commandPlugins(builtinPlugins, raw.plugin ?? []);
+    const plugin = plugins.find((p) => p.name === name);
+    if (!plugin) {
+      const names = plugins.map((p) => p.name);
+      throw new UsageError(
+        `unknown algorithm "${name}"; valid: ${names.join(', ')}${didYouMean(name, names)}`,
+      );
+    }
+    const source = thirdParty.find((l) => l.plugin === plugin)?.source;
+    const pkg = source
+      ? {
+          name: source.packageName ?? source.specifier,
+          ...(source.packageVersion ? { version: source.packageVersion } : {}),
+        }
+      : { name: builtinsPackage.name, version: builtinsPackage.version };
+    const description = describePlugin(plugin, defaultEnvRegistry.ids(), pkg);
+    process.stdout.write(
+      raw.json ? JSON.stringify(description, null, 2) + '\n' : formatDescription(description),
+    );
   });
 
 // A reader that closed the pipe (`arena schema | head -1`) wants no more output: that is not an

@@ -17,6 +17,7 @@ import { UsageError, checkBackend, checkThreadCount, parseSetting, resolvePlugin
 import { budgetFor } from './presets.js';
 import { didYouMean } from './config-messages.js';
 import { checkOutputDir } from './output-dir.js';
+import { commandPlugins } from './plugins.js';
 import { scoreText } from './progress.js';
 import type { SweepPlan, SweepReporter } from './progress.js';
 import { systemClock } from './services.js';
@@ -44,6 +45,8 @@ export interface RawRunOptions {
   out: string;
   force?: boolean;
   quiet?: boolean;
+  /** Third-party plugin packages or ./paths (--plugin). */
+  plugin?: string[];
 }
 
 export interface PreparedRun {
@@ -71,9 +74,11 @@ function integerOption(flag: string, text: string, min: number): number {
 }
 
 export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
-  const plugin = builtinPlugins.find((p) => p.name === raw.algo);
+  const specifiers = raw.plugin ?? [];
+  const { plugins, thirdParty } = await commandPlugins(builtinPlugins, specifiers);
+  const plugin = plugins.find((p) => p.name === raw.algo);
   if (!plugin) {
-    const names = builtinPlugins.map((p) => p.name);
+    const names = plugins.map((p) => p.name);
     throw new UsageError(
       `unknown algorithm "${raw.algo}"; valid: ${names.join(', ')}${didYouMean(raw.algo, names)}`,
     );
@@ -110,6 +115,7 @@ export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
     name: path.basename(outDir),
     preset: raw.preset,
     backend: raw.backend,
+    ...(specifiers.length ? { plugins: specifiers } : {}),
     algorithms: [{ name: plugin.name, ...(Object.keys(settings).length ? { settings } : {}) }],
     tasks: [raw.env],
     seeds: [seed],
@@ -123,8 +129,8 @@ export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
     config,
     preset: raw.preset,
     backend: raw.backend,
-    plugins: builtinPlugins,
-    thirdParty: [],
+    plugins,
+    thirdParty,
   };
   const sweep = prepareLoadedSweep(loaded, {
     builtinPlugins,
@@ -196,6 +202,8 @@ export interface RunResult {
   readonly summary: SweepSummary;
   /** The trial's records, all of them (resumed runs included). */
   readonly records: IterationRecord[];
+  /** The trial's metrics.jsonl. */
+  readonly metricsFile: string;
   /** The failure line, when the trial failed. */
   readonly failure?: string;
 }
@@ -211,19 +219,55 @@ export async function executeRun(run: PreparedRun, signal?: AbortSignal): Promis
   });
   const store = new ResultsStore(run.sweep.outDir);
   const records = store.readRecords(run.spec.id);
+  const metricsFile = store.metricsFile(run.spec.id);
   const failed = summary.failed.find((f) => f.id === run.spec.id);
-  if (failed) return { summary, records, failure: `trial ${failed.id} failed: ${failed.error}` };
-  if (signal?.aborted) return { summary, records };
+  if (failed) {
+    return { summary, records, metricsFile, failure: `trial ${failed.id} failed: ${failed.error}` };
+  }
+  if (signal?.aborted) return { summary, records, metricsFile };
   if (summary.skipped > 0) {
     write(
       `[${run.spec.algorithm} ${run.spec.task} seed ${run.spec.seed}] already complete (${records.length} iterations); pass --force to run it again\n`,
     );
   }
-  const last = records.at(-1);
-  if (last) {
-    write(
-      `done: final score/step ${scoreText(last.perStepReward)} (return ${scoreText(last.meanReturn, 1)}) → ${store.metricsFile(run.spec.id)}\n`,
-    );
+  return { summary, records, metricsFile };
+}
+
+/**
+ * The result of `arena run`, for stdout (progress goes to stderr): its final score as a line, or
+ * with --json one JSON object — the trial, its status, its resolved settings, its last scored
+ * iteration and where its files are.
+ */
+export function runResult(run: PreparedRun, result: RunResult, json: boolean): string {
+  const last = result.records.at(-1);
+  if (!json) {
+    if (result.failure || !last) return '';
+    return `done: final score/step ${scoreText(last.perStepReward)} (return ${scoreText(last.meanReturn, 1)}) → ${result.metricsFile}\n`;
   }
-  return { summary, records };
+  const { spec } = run;
+  const object = {
+    trial: spec.id,
+    algorithm: spec.algorithm,
+    task: spec.task,
+    seed: spec.seed,
+    preset: spec.preset,
+    iterations: spec.iterations,
+    stepsPerIteration: spec.stepsPerIteration,
+    config: spec.config,
+    status: result.failure ? 'failed' : result.records.length >= spec.iterations ? 'done' : 'unfinished',
+    iterationsDone: result.records.length,
+    alreadyComplete: !result.failure && result.summary.skipped > 0,
+    final: last
+      ? {
+          iteration: last.iteration + 1,
+          envSteps: last.envSteps,
+          perStepReward: last.perStepReward ?? null,
+          meanReturn: last.meanReturn ?? null,
+        }
+      : null,
+    ...(result.failure ? { failure: result.failure } : {}),
+    out: run.sweep.outDir,
+    metrics: result.metricsFile,
+  };
+  return JSON.stringify(object) + '\n';
 }
