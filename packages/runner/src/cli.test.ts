@@ -546,6 +546,34 @@ describe('arena report', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  it('merges run and sweep directories given together, with --x steps, and refuses a conflicting trial id', () => {
+    const run = path.join(tmp, 'report-run-seed7');
+    expect(arena(...base, ...short, '--seed', '7', '--out', run, '--quiet').code).toBe(0);
+    const out = path.join(tmp, 'report-merged');
+    const r = arena('report', sweepDir, run, '--out', out, '--x', 'steps', '--bootstrap', '10');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^report: 2\/2 trials finished, 1 task\(s\), 1 algorithm variant\(s\)/);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).figure.x).toBe('steps');
+
+    const noOut = arena('report', sweepDir, run);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toBe(
+      'arena: --out is required with more than one directory: where should the report go?\n',
+    );
+
+    // Seed 1 of the same algorithm and task, with another budget: the same id, another spec.
+    const other = path.join(tmp, 'report-run-seed1');
+    expect(arena(...base, '--iterations', '2', '--batch-size', '200', '--out', other, '--quiet').code).toBe(
+      0,
+    );
+    const clash = arena('report', sweepDir, other, '--out', path.join(tmp, 'report-clash'));
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(
+      /^arena: trial "trpo-single-path__cartpole-v1__seed1" is in ".*report-sweep" and in ".*report-run-seed1" with different specs/,
+    );
+    expect(fs.existsSync(path.join(tmp, 'report-clash'))).toBe(false);
+  });
+
   it('still writes a report to a new directory', () => {
     const out = path.join(tmp, 'report-ok');
     const r = arena('report', sweepDir, '--out', out, '--bootstrap', '10');

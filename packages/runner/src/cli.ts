@@ -5,7 +5,7 @@
  *   arena run --algo trpo-single-path --env cartpole-v1 --seed 1 --iterations 50 --out runs/x
  *     (a one-trial sweep: the same results store, resume and report as a sweep)
  *   arena sweep sweeps/figure4.jsonc --workers 2 [--shard 1/4]
- *   arena report runs/figure4
+ *   arena report runs/figure4 [more directories… --out dir] [--x steps]
  *   arena schema > sweep.schema.json
  *   arena list [--json]
  *   arena describe trpo-vine [--json]
@@ -216,19 +216,25 @@ program
 program
   .command('report')
   .description(
-    'write an HTML report with Figure 4 (SVG + PNG) and final-performance tables for a sweep directory',
+    'write an HTML report with Figure 4 (SVG + PNG) and final-performance tables for sweep and run directories, merged into one',
   )
-  .argument('<dir>', 'a sweep output directory (holds manifest.json)')
-  .option('--out <dir>', 'report directory (default: <dir>/report)')
+  .argument('<dirs...>', 'sweep or `arena run` output directories (each holds manifest.json)')
+  .option('--out <dir>', 'report directory (default: <dir>/report; required with several directories)')
+  .addOption(
+    new Option('--x <axis>', "the figure's x-axis: policy iterations or cumulative env steps")
+      .choices(['iterations', 'steps'])
+      .default('iterations'),
+  )
   .option('--bootstrap <n>', 'bootstrap resamples', '2000')
   .option('--seed <n>', 'seed of the bootstrap (the report is deterministic for a seed)', '0')
-  .action(async (dir: string, raw: Record<string, string | undefined>) => {
+  .action(async (dirs: string[], raw: Record<string, string | undefined>) => {
     const reps = positiveInteger('--bootstrap', raw['bootstrap'])!;
     const seed = nonNegativeInteger('--seed', raw['seed'])!;
     const { files, summary } = await writeReport({
-      dir,
+      dirs,
       reps,
       seed,
+      x: raw['x'] as 'iterations' | 'steps',
       ...(raw['out'] !== undefined ? { out: raw['out'] } : {}),
     });
     process.stdout.write(
