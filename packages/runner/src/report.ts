@@ -160,14 +160,18 @@ export interface ReportFiles {
 export async function writeReport(
   options: ReportOptions,
 ): Promise<{ files: ReportFiles; summary: ReportSummary }> {
-  const dirs = [...(options.dirs ?? []), ...(options.dir !== undefined ? [options.dir] : [])].map((d) =>
-    path.resolve(d),
-  );
+  const dirs = [
+    ...new Set(
+      [...(options.dirs ?? []), ...(options.dir !== undefined ? [options.dir] : [])].map((d) =>
+        path.resolve(d),
+      ),
+    ),
+  ];
   if (dirs.length === 0) throw new UsageError('no results directory to report');
   if (dirs.length > 1 && options.out === undefined) {
     throw new UsageError('--out is required with more than one directory: where should the report go?');
   }
-  const sources = [...new Set(dirs)].map(loadSweep);
+  const sources = dirs.map(loadSweep);
   const { manifest, data } = mergeResults(sources);
   const out = path.resolve(options.out ?? path.join(dirs[0]!, 'report'));
   // Before the bootstrap and the figure, so that an unusable --out costs no time and writes nothing.
