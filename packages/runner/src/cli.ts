@@ -17,6 +17,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS } from '@policy-arena/core';
+import type { AlgorithmPlugin } from '@policy-arena/core';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { UsageError, checkBackend, checkThreadCount } from './config.js';
@@ -34,6 +35,7 @@ import { parseShard } from './trials.js';
 import { writeReport } from './report.js';
 import { describePlugin, formatDescription } from './describe.js';
 import { commandPlugins } from './plugins.js';
+import type { LoadedPlugin } from './plugins.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -55,6 +57,19 @@ const builtinsPackage = createRequire(import.meta.url)('@policy-arena/algorithms
   name: string;
   version: string;
 };
+
+/** The package a plugin comes from: @policy-arena/algorithms, or the --plugin package (or path). */
+function pluginPackage(
+  plugin: AlgorithmPlugin,
+  thirdParty: readonly LoadedPlugin[],
+): { name: string; version?: string } {
+  const source = thirdParty.find((l) => l.plugin === plugin)?.source;
+  if (!source) return { name: builtinsPackage.name, version: builtinsPackage.version };
+  return {
+    name: source.packageName ?? source.specifier,
+    ...(source.packageVersion ? { version: source.packageVersion } : {}),
+  };
+}
 
 program
   .command('run')
@@ -261,13 +276,11 @@ program
   .option('--json', 'print them as one JSON object')
   .action(async (raw: { plugin?: string[]; json?: boolean }) => {
     const { plugins, thirdParty } = await commandPlugins(builtinPlugins, raw.plugin ?? []);
-    const algorithms = plugins.map((p) => {
-      const source = thirdParty.find((l) => l.plugin === p)?.source;
-      const pkg = source
-        ? { name: source.packageName ?? source.specifier, version: source.packageVersion }
-        : { name: builtinsPackage.name, version: builtinsPackage.version };
-      return { name: p.name, description: p.description, package: pkg };
-    });
+    const algorithms = plugins.map((p) => ({
+      name: p.name,
+      description: p.description,
+      package: pluginPackage(p, thirdParty),
+    }));
     const tasks = defaultEnvRegistry
       .ids()
       .map((id) => ({ id, description: defaultEnvRegistry.get(id).description }));
@@ -301,14 +314,7 @@ program
         `unknown algorithm "${name}"; valid: ${names.join(', ')}${didYouMean(name, names)}`,
       );
     }
-    const source = thirdParty.find((l) => l.plugin === plugin)?.source;
-    const pkg = source
-      ? {
-          name: source.packageName ?? source.specifier,
-          ...(source.packageVersion ? { version: source.packageVersion } : {}),
-        }
-      : { name: builtinsPackage.name, version: builtinsPackage.version };
-    const description = describePlugin(plugin, defaultEnvRegistry.ids(), pkg);
+    const description = describePlugin(plugin, defaultEnvRegistry.ids(), pluginPackage(plugin, thirdParty));
     process.stdout.write(
       raw.json ? JSON.stringify(description, null, 2) + '\n' : formatDescription(description),
     );

@@ -5,7 +5,7 @@
  * So `arena report` reads a run directory, and running the same command again resumes it.
  *
  * Everything is validated first (so bad input writes nothing); then one progress line per
- * iteration goes to stderr.
+ * iteration goes to stderr, and the result to stdout (`runResult`).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -235,8 +235,8 @@ export async function executeRun(run: PreparedRun, signal?: AbortSignal): Promis
 
 /**
  * The result of `arena run`, for stdout (progress goes to stderr): its final score as a line, or
- * with --json one JSON object — the trial, its status, its resolved settings, its last scored
- * iteration and where its files are.
+ * with --json one JSON object — the trial, its status, its resolved settings, its last iteration's
+ * scores and where its files are.
  */
 export function runResult(run: PreparedRun, result: RunResult, json: boolean): string {
   const last = result.records.at(-1);
