@@ -10,6 +10,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
+// tfjs's cpu backend greets the first tensor it stores in Node with a banner on stderr ("Hi, looks
+// like you are running TensorFlow.js in Node.js …"), in the middle of a command's output. Production
+// mode is tfjs's switch for its console notes: the flag PROD, which tfjs-core 4.x reads only in its
+// warn/log helpers. Set on import, so that it holds in every thread that uses tfjs through core.
+tf.enableProdMode();
+
 export const BACKENDS = ['wasm', 'cpu', 'tensorflow'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 

@@ -14,9 +14,15 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'arena-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function arena(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return arenaIn(process.cwd(), ...args);
+}
+
+function arenaIn(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Whether the optional tfjs-node backend is installed here (the CLI then accepts --backend tensorflow). */
 function tfjsNodeInstalled(): boolean {
@@ -69,7 +75,9 @@ describe('arena run', () => {
     }
     expect(first.perStepReward).toBeCloseTo(first.meanReturn / 100, 12);
     expect(r.stderr.match(/iter \d\/3/g)).toHaveLength(3);
-    expect(r.stderr).toMatch(/^done: final score\/step \d+\.\d\d \(return \d+\.\d\) → .*metrics\.jsonl$/m);
+    // The result on stdout, the progress on stderr.
+    expect(r.stdout).toMatch(/^done: final score\/step \d+\.\d\d \(return \d+\.\d\) → .*metrics\.jsonl\n$/);
+    expect(r.stderr).not.toMatch(/^done:/m);
     // The run's spec and status, where a sweep keeps them (run.json before 0.2).
     expect(JSON.parse(fs.readFileSync(trialFile(out, 1, 'trial.json'), 'utf8'))).toMatchObject({
       status: 'done',
@@ -140,6 +148,16 @@ describe('arena run', () => {
       'unknown env',
       ['run', '--algo', 'trpo-single-path', '--env', 'cartpole'],
       /unknown env "cartpole"; valid: .*cartpole-v1/,
+    ],
+    [
+      'an env id in another case (Gym spells it CartPole-v1)',
+      ['run', '--algo', 'trpo-single-path', '--env', 'CartPole-v1'],
+      /unknown env "CartPole-v1"; valid: .*\(did you mean "cartpole-v1"\?\)$/m,
+    ],
+    [
+      "a misspelt option, keeping commander's suggestion",
+      [...base, '--iteratons', '3'],
+      /unknown option '--iteratons' \(Did you mean --iterations\?\)$/m,
     ],
     ['non-numeric seed', [...base, '--seed', 'abc'], /--seed must be an integer, got "abc"/],
     ['negative seed', [...base, '--seed', '-4'], /--seed must be ≥ 0, got -4/],
@@ -245,7 +263,7 @@ describe('arena run', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/iter \d/);
     expect(r.stderr).toMatch(/already complete \(2 iterations\); pass --force/);
-    expect(r.stderr).toMatch(/^done: final score\/step /m);
+    expect(r.stdout).toMatch(/^done: final score\/step /);
     expect(fs.readFileSync(trialFile(out, 1, 'metrics.jsonl'), 'utf8')).toBe(before);
   });
 
@@ -528,6 +546,34 @@ describe('arena report', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  it('merges run and sweep directories given together, with --x steps, and refuses a conflicting trial id', () => {
+    const run = path.join(tmp, 'report-run-seed7');
+    expect(arena(...base, ...short, '--seed', '7', '--out', run, '--quiet').code).toBe(0);
+    const out = path.join(tmp, 'report-merged');
+    const r = arena('report', sweepDir, run, '--out', out, '--x', 'steps', '--bootstrap', '10');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^report: 2\/2 trials finished, 1 task\(s\), 1 algorithm variant\(s\)/);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).figure.x).toBe('steps');
+
+    const noOut = arena('report', sweepDir, run);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toBe(
+      'arena: --out is required with more than one directory: where should the report go?\n',
+    );
+
+    // Seed 1 of the same algorithm and task, with another budget: the same id, another spec.
+    const other = path.join(tmp, 'report-run-seed1');
+    expect(arena(...base, '--iterations', '2', '--batch-size', '200', '--out', other, '--quiet').code).toBe(
+      0,
+    );
+    const clash = arena('report', sweepDir, other, '--out', path.join(tmp, 'report-clash'));
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(
+      /^arena: trial "trpo-single-path__cartpole-v1__seed1" is in ".*report-sweep" and in ".*report-run-seed1" with different specs/,
+    );
+    expect(fs.existsSync(path.join(tmp, 'report-clash'))).toBe(false);
+  });
+
   it('still writes a report to a new directory', () => {
     const out = path.join(tmp, 'report-ok');
     const r = arena('report', sweepDir, '--out', out, '--bootstrap', '10');
@@ -546,6 +592,255 @@ describe('a closed stdout (arena schema | head -1)', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  });
+});
+
+describe('conventions of a command line', () => {
+  it('bare `arena` prints the help on stdout and exits 1, as git and npm do', () => {
+    const r = arena();
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Usage: arena \[options\] \[command\]/);
+    expect(r.stdout).toMatch(/^\s+run \[options\]/m);
+    expect(r.stderr).toBe('');
+  });
+
+  it("never prints tfjs's Node.js banner (the cpu backend storing a tensor: rwr fits a swimmer's MLP with tfjs)", () => {
+    const out = path.join(tmp, 'no-banner');
+    const r = arena(
+      ...['run', '--algo', 'rwr', '--env', 'swimmer-v2', '--backend', 'cpu'],
+      ...['--iterations', '1', '--batch-size', '1', '--workers', '0', '--out', out],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/iter 1\/1/);
+    expect(r.stderr + r.stdout).not.toMatch(/TensorFlow\.js|=====/);
+  });
+
+  it('`arena help run` prints the help of run', () => {
+    const r = arena('help', 'run');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: arena run \[options\]/);
+  });
+
+  it('--version prints the version of @policy-arena/runner', () => {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const r = arena(flag);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${pkg.version}\n`);
+    }
+  });
+
+  it('keeps commander\'s "Did you mean" on the one error line of a misspelt command', () => {
+    const r = arena('lst');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("arena: unknown command 'lst' (Did you mean list?)\n");
+  });
+});
+
+describe('a closed stdout behind a real pipe (| head -1)', () => {
+  for (const args of [['list'], ['list', '--json'], ['schema'], ['describe', 'trpo-vine'], ['--help']]) {
+    it.skipIf(process.platform === 'win32')(`arena ${args.join(' ')} | head -1: one line, no error`, () => {
+      const r = spawnSync(
+        'bash',
+        ['-c', `"${process.execPath}" "${cli}" ${args.join(' ')} | head -1; exit "\${PIPESTATUS[0]}"`],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout.split('\n')).toHaveLength(2);
+    });
+  }
+
+  for (const args of [['list'], ['describe', 'trpo-vine', '--json']]) {
+    it(`arena ${args.join(' ')} exits quietly with code 0 when its stdout is closed before it writes`, async () => {
+      const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    });
+  }
+});
+
+describe('results on stdout, as JSON where they are data', () => {
+  it('arena run --quiet still prints its result, on stdout, and nothing on stderr', () => {
+    const r = arena(
+      ...base,
+      '--seed',
+      '1',
+      '--iterations',
+      '3',
+      '--batch-size',
+      '500',
+      '--out',
+      path.join(tmp, 'ok'),
+      '--quiet',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^done: final score\/step \d+\.\d\d \(return \d+\.\d\) → .*metrics\.jsonl\n$/);
+  });
+
+  it('arena run --json prints the result as one JSON object on stdout', () => {
+    const out = path.join(tmp, 'json-run');
+    const r = arena(...base, ...short, '--seed', '3', '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/iter 1\/1/); // progress stays on stderr
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    const result = JSON.parse(r.stdout);
+    const records = fs
+      .readFileSync(trialFile(out, 3, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    const last = JSON.parse(records.at(-1)!);
+    expect(result).toEqual({
+      trial: 'trpo-single-path__cartpole-v1__seed3',
+      algorithm: 'trpo-single-path',
+      task: 'cartpole-v1',
+      seed: 3,
+      preset: 'quick',
+      iterations: 1,
+      stepsPerIteration: 200,
+      config: expect.objectContaining({ stepSize: 0.01, baseline: 'normalize' }),
+      status: 'done',
+      iterationsDone: 1,
+      alreadyComplete: false,
+      final: {
+        iteration: 1,
+        envSteps: last.envSteps,
+        perStepReward: last.perStepReward,
+        meanReturn: last.meanReturn,
+      },
+      out,
+      metrics: trialFile(out, 3, 'metrics.jsonl'),
+    });
+    const again = JSON.parse(
+      arena(...base, ...short, '--seed', '3', '--out', out, '--json', '--quiet').stdout,
+    );
+    expect(again).toMatchObject({ status: 'done', alreadyComplete: true, final: result.final });
+  });
+
+  it('arena list --json lists algorithms and tasks with their descriptions', () => {
+    const r = arena('list', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const list = JSON.parse(r.stdout);
+    expect(list.algorithms).toContainEqual({
+      name: 'trpo-single-path',
+      description: expect.stringMatching(/TRPO/),
+      package: { name: '@policy-arena/algorithms', version: expect.any(String) },
+    });
+    expect(list.algorithms).toHaveLength(9);
+    expect(list.tasks).toContainEqual({ id: 'cartpole-v1', description: expect.stringMatching(/Cart-pole/) });
+  });
+});
+
+describe('arena describe', () => {
+  it('lists every setting with its type, default, per-preset and per-task values and its origin', () => {
+    const r = arena('describe', 'trpo-vine');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^trpo-vine \(@policy-arena\/algorithms [\d.]+\)\n/);
+    expect(r.stdout).toMatch(/^ {2}stepSize +number > 0, default 0\.01 {2}\[paper\]$/m);
+    expect(r.stdout).toMatch(/^ {6}paper: 0\.01 for all experiments, §8\.1$/m);
+    expect(r.stdout).toMatch(/^ {2}cgDamping +number ≥ 0, default 0\.001 {2}\[reconstructed\]$/m);
+    expect(r.stdout).toMatch(/^ {6}reconstructed: modular_rl cg_damping 1e-3/m);
+    // A preset that depends on the task: the value on each task.
+    expect(r.stdout).toMatch(
+      /paper preset: 25 on cartpole-v1; 100 on hopper-v1, hopper-v2, walker-v1, walker-v2; 50 on\s+swimmer-v1, swimmer-v2/,
+    );
+    expect(r.stdout).toMatch(/smoke preset: 10 on every task/);
+  });
+
+  it('--json gives the same as one object: every preset × task value', () => {
+    const r = arena('describe', 'cem', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const d = JSON.parse(r.stdout);
+    expect(d).toMatchObject({ name: 'cem', package: { name: '@policy-arena/algorithms' } });
+    const decay = d.settings.find((s: { name: string }) => s.name === 'extraDecayIterations');
+    expect(decay).toMatchObject({
+      type: 'integer ≥ 1',
+      default: 25,
+      origin: 'reconstructed',
+      source: expect.stringMatching(/^modular_rl n_iter\/2/),
+    });
+    expect(decay.presets.quick['swimmer-v2']).toBe(25);
+    expect(decay.presets.paper['swimmer-v2']).toBe(100);
+    expect(decay.presets.paper['cartpole-v1']).toBe(25);
+    expect(d.settings.map((s: { name: string }) => s.name)).toContain('populationSize');
+  });
+
+  it('rejects an unknown algorithm with a suggestion, exit code 2', () => {
+    const r = arena('describe', 'trpo-vin');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^arena: unknown algorithm "trpo-vin"; valid: .* \(did you mean "trpo-vine"\?\)\n$/,
+    );
+  });
+
+  it('is where `arena run --help` sends a reader for the settings', () => {
+    const r = arena('run', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/arena describe <algo>/);
+  });
+});
+
+describe('third-party plugins with --plugin', () => {
+  it('list, schema and describe see a plugin given as a path', () => {
+    const plugin = ['--plugin', './examples/custom-plugin'];
+    const list = arenaIn(repoRoot, 'list', ...plugin);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(
+      /^ {2}random-search +Basic random search .*\(@policy-arena\/example-custom-plugin\)$/m,
+    );
+    const schema = arenaIn(repoRoot, 'schema', ...plugin);
+    expect(schema.code, schema.stderr).toBe(0);
+    expect(JSON.parse(schema.stdout).properties.algorithms.items.properties.name.enum).toContain(
+      'random-search',
+    );
+    const described = arenaIn(repoRoot, 'describe', 'random-search', ...plugin, '--json');
+    expect(described.code, described.stderr).toBe(0);
+    expect(JSON.parse(described.stdout)).toMatchObject({
+      name: 'random-search',
+      package: { name: '@policy-arena/example-custom-plugin' },
+      settings: expect.arrayContaining([expect.objectContaining({ name: 'stepSize', default: 0.3 })]),
+    });
+    expect(arenaIn(repoRoot, 'describe', 'random-search').code).toBe(2); // not without --plugin
+  });
+
+  it('resolves a package name from the working directory, and runs the plugin', () => {
+    const cwd = fileURLToPath(new URL('..', import.meta.url)); // the runner has the example as a dev dependency
+    const plugin = ['--plugin', '@policy-arena/example-custom-plugin'];
+    expect(arenaIn(cwd, 'list', '--json', ...plugin).stdout).toMatch(/"random-search"/);
+    const out = path.join(tmp, 'third-party-run');
+    const r = arenaIn(
+      cwd,
+      'run',
+      '--algo',
+      'random-search',
+      '--env',
+      'cartpole-v1',
+      ...short,
+      '--out',
+      out,
+      '--json',
+      ...plugin,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ algorithm: 'random-search', status: 'done' });
+  });
+
+  it('rejects a package that exports no plugin, and a path without ./, in one line with exit code 2', () => {
+    const bad = arenaIn(repoRoot, 'list', '--plugin', './examples/not-a-plugin');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^arena: --plugin: plugin package "\.\/examples\/not-a-plugin" .*is not an AlgorithmPlugin: missing "description"[^\n]*\n$/,
+    );
+    const bare = arenaIn(repoRoot, 'describe', 'random-search', '--plugin', 'examples/custom-plugin');
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(
+      /is not installed .*\(for the path, write --plugin \.\/examples\/custom-plugin\)\n$/,
+    );
   });
 });
 

@@ -5,23 +5,28 @@
  *   arena run --algo trpo-single-path --env cartpole-v1 --seed 1 --iterations 50 --out runs/x
  *     (a one-trial sweep: the same results store, resume and report as a sweep)
  *   arena sweep sweeps/figure4.jsonc --workers 2 [--shard 1/4]
- *   arena report runs/figure4
+ *   arena report runs/figure4 [more directories… --out dir] [--x steps]
  *   arena schema > sweep.schema.json
- *   arena list
+ *   arena list [--json]
+ *   arena describe trpo-vine [--json]
+ *   (list, describe, schema and run also see third-party plugins named with --plugin <package|./path>)
  *
  * Bad input gives one line naming the problem and the valid choices (a bad sweep config: one line
  * per problem), exit code 2, and writes nothing.
  */
+import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS } from '@policy-arena/core';
+import type { AlgorithmPlugin } from '@policy-arena/core';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { UsageError, checkBackend, checkThreadCount } from './config.js';
 import { StoreWriteError } from './store.js';
-import { prepareRun, executeRun } from './run-command.js';
+import { prepareRun, executeRun, runResult } from './run-command.js';
 import { resolveRunOptions } from './run-options.js';
+import type { RawRunOptions } from './run-command.js';
 import { PRESETS } from './presets.js';
-import { ConfigError } from './config-messages.js';
+import { ConfigError, didYouMean } from './config-messages.js';
 import { composeSweepSchema } from './sweep-schema.js';
 import { runSweep } from './sweep.js';
 import { prepareSweep } from './sweep-prepare.js';
@@ -30,11 +35,43 @@ import { systemClock } from './services.js';
 import { parseShard } from './trials.js';
 import { writeReport } from './report.js';
 import { registerArtifactCommands } from './artifact-commands.js';
+import { describePlugin, formatDescription } from './describe.js';
+import { commandPlugins } from './plugins.js';
+import type { LoadedPlugin } from './plugins.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 const program = new Command('arena')
   .description('Compare policy-optimization algorithms on the tasks of the TRPO paper')
+  .version(version, '-V, --version', 'print the version of @policy-arena/runner')
   .exitOverride()
-  .configureOutput({ writeErr: () => {} });
+  // Commander's error messages are printed by fail() below, as one line; help still goes out.
+  .configureOutput({ outputError: () => {} });
+
+/** `--plugin` may be given more than once. */
+const pluginOption = () =>
+  new Option(
+    '--plugin <package|path>',
+    'also a third-party plugin: an npm package, or a path starting with ./ (repeatable)',
+  ).argParser((value: string, previous: string[] = []) => [...previous, value]);
+
+const builtinsPackage = createRequire(import.meta.url)('@policy-arena/algorithms/package.json') as {
+  name: string;
+  version: string;
+};
+
+/** The package a plugin comes from: @policy-arena/algorithms, or the --plugin package (or path). */
+function pluginPackage(
+  plugin: AlgorithmPlugin,
+  thirdParty: readonly LoadedPlugin[],
+): { name: string; version?: string } {
+  const source = thirdParty.find((l) => l.plugin === plugin)?.source;
+  if (!source) return { name: builtinsPackage.name, version: builtinsPackage.version };
+  return {
+    name: source.packageName ?? source.specifier,
+    ...(source.packageVersion ? { version: source.packageVersion } : {}),
+  };
+}
 
 program
   .command('run')
@@ -52,7 +89,10 @@ program
     '--workers <n>',
     'sampling worker threads; 0 samples in the main thread; results do not depend on it (default: the CPU count)',
   )
-  .option('--set <key=value...>', 'algorithm settings, e.g. --set stepSize=0.02 baseline=none')
+  .option(
+    '--set <key=value...>',
+    "algorithm settings, e.g. --set stepSize=0.02 baseline=none; `arena describe <algo>` lists an algorithm's settings with their defaults and preset values",
+  )
   .option(
     '--out <dir>',
     'output directory (created; the same command again resumes the run in it, another one is refused)',
@@ -66,18 +106,26 @@ program
     'continue the run in --out from its last checkpoint, with the options it was started with',
   )
   .option('--force', "delete this trial's results in --out and run it from its first iteration")
-  .option('--quiet', 'no progress lines')
-  .action(async (flags, cmd: Command) => {
-    const given = new Set(Object.keys(flags).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-    const run = await prepareRun(resolveRunOptions(flags, given));
-    const controller = interruptible();
-    const result = await executeRun(run, controller.signal);
-    if (controller.signal.aborted) interrupted();
-    if (result.failure) {
-      process.stderr.write(`arena: ${result.failure}\n`);
-      process.exitCode = 1;
-    }
-  });
+  .addOption(pluginOption())
+  .option('--quiet', 'no progress lines (the result still goes to stdout)')
+  .option('--json', 'print the result as one JSON object on stdout (progress stays on stderr)')
+  .action(
+    async (
+      flags: Partial<RawRunOptions> & { json?: boolean; config?: string; resume?: boolean },
+      cmd: Command,
+    ) => {
+      const given = new Set(Object.keys(flags).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+      const run = await prepareRun(resolveRunOptions(flags, given));
+      const controller = interruptible();
+      const result = await executeRun(run, controller.signal);
+      if (controller.signal.aborted) interrupted();
+      if (result.failure) {
+        process.stderr.write(`arena: ${result.failure}\n`);
+        process.exitCode = 1;
+      }
+      process.stdout.write(runResult(run, result, flags.json ?? false));
+    },
+  );
 
 /** Ctrl-C and SIGTERM stop the run cleanly (the trial resumes from its checkpoint next time). */
 function interruptible(): AbortController {
@@ -199,19 +247,25 @@ program
 program
   .command('report')
   .description(
-    'write an HTML report with Figure 4 (SVG + PNG) and final-performance tables for a sweep directory',
+    'write an HTML report with Figure 4 (SVG + PNG) and final-performance tables for sweep and run directories, merged into one',
   )
-  .argument('<dir>', 'a sweep output directory (holds manifest.json)')
-  .option('--out <dir>', 'report directory (default: <dir>/report)')
+  .argument('<dirs...>', 'sweep or `arena run` output directories (each holds manifest.json)')
+  .option('--out <dir>', 'report directory (default: <dir>/report; required with several directories)')
+  .addOption(
+    new Option('--x <axis>', "the figure's x-axis: policy iterations or cumulative env steps")
+      .choices(['iterations', 'steps'])
+      .default('iterations'),
+  )
   .option('--bootstrap <n>', 'bootstrap resamples', '2000')
   .option('--seed <n>', 'seed of the bootstrap (the report is deterministic for a seed)', '0')
-  .action(async (dir: string, raw: Record<string, string | undefined>) => {
+  .action(async (dirs: string[], raw: Record<string, string | undefined>) => {
     const reps = positiveInteger('--bootstrap', raw['bootstrap'])!;
     const seed = nonNegativeInteger('--seed', raw['seed'])!;
     const { files, summary } = await writeReport({
-      dir,
+      dirs,
       reps,
       seed,
+      x: raw['x'] as 'iterations' | 'steps',
       ...(raw['out'] !== undefined ? { out: raw['out'] } : {}),
     });
     process.stdout.write(
@@ -224,23 +278,64 @@ registerArtifactCommands(program);
 
 program
   .command('schema')
-  .description('print the JSON Schema of sweep config files (built-in algorithms and tasks)')
-  .action(() => {
+  .description('print the JSON Schema of sweep config files (built-in algorithms, --plugin ones and tasks)')
+  .addOption(pluginOption())
+  .action(async (raw: { plugin?: string[] }) => {
+    const { plugins } = await commandPlugins(builtinPlugins, raw.plugin ?? []);
     process.stdout.write(
-      JSON.stringify(composeSweepSchema(builtinPlugins, defaultEnvRegistry.ids()), null, 2) + '\n',
+      JSON.stringify(composeSweepSchema(plugins, defaultEnvRegistry.ids()), null, 2) + '\n',
     );
   });
 
 program
   .command('list')
   .description('list the algorithms and tasks')
-  .action(() => {
-    process.stdout.write('algorithms:\n');
-    for (const p of builtinPlugins) process.stdout.write(`  ${p.name.padEnd(20)} ${p.description}\n`);
-    process.stdout.write('tasks:\n');
-    for (const id of defaultEnvRegistry.ids()) {
-      process.stdout.write(`  ${id.padEnd(20)} ${defaultEnvRegistry.get(id).description}\n`);
+  .addOption(pluginOption())
+  .option('--json', 'print them as one JSON object')
+  .action(async (raw: { plugin?: string[]; json?: boolean }) => {
+    const { plugins, thirdParty } = await commandPlugins(builtinPlugins, raw.plugin ?? []);
+    const algorithms = plugins.map((p) => ({
+      name: p.name,
+      description: p.description,
+      package: pluginPackage(p, thirdParty),
+    }));
+    const tasks = defaultEnvRegistry
+      .ids()
+      .map((id) => ({ id, description: defaultEnvRegistry.get(id).description }));
+    if (raw.json) {
+      process.stdout.write(JSON.stringify({ algorithms, tasks }, null, 2) + '\n');
+      return;
     }
+    process.stdout.write('algorithms:\n');
+    for (const a of algorithms) {
+      const from = a.package.name === builtinsPackage.name ? '' : ` (${a.package.name})`;
+      process.stdout.write(`  ${a.name.padEnd(20)} ${a.description}${from}\n`);
+    }
+    process.stdout.write('tasks:\n');
+    for (const t of tasks) process.stdout.write(`  ${t.id.padEnd(20)} ${t.description}\n`);
+  });
+
+program
+  .command('describe')
+  .description(
+    "an algorithm's settings: type, default, the value each preset gives it on each task, and whether it is the paper's or reconstructed (with the source)",
+  )
+  .argument('<algorithm>', 'an algorithm from `arena list`')
+  .addOption(pluginOption())
+  .option('--json', 'print the description as one JSON object')
+  .action(async (name: string, raw: { plugin?: string[]; json?: boolean }) => {
+    const { plugins, thirdParty } = await commandPlugins(builtinPlugins, raw.plugin ?? []);
+    const plugin = plugins.find((p) => p.name === name);
+    if (!plugin) {
+      const names = plugins.map((p) => p.name);
+      throw new UsageError(
+        `unknown algorithm "${name}"; valid: ${names.join(', ')}${didYouMean(name, names)}`,
+      );
+    }
+    const description = describePlugin(plugin, defaultEnvRegistry.ids(), pluginPackage(plugin, thirdParty));
+    process.stdout.write(
+      raw.json ? JSON.stringify(description, null, 2) + '\n' : formatDescription(description),
+    );
   });
 
 // A reader that closed the pipe (`arena schema | head -1`) wants no more output: that is not an
@@ -250,16 +345,28 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+/** One line: commander's "(Did you mean …?)" comes on a line of its own and is kept. */
 function fail(message: string): never {
-  process.stderr.write(`arena: ${message.split('\n')[0]}\n`);
+  process.stderr.write(
+    `arena: ${message
+      .trim()
+      .split(/\s*\n\s*/)
+      .join(' ')}\n`,
+  );
   process.exit(2);
 }
 
 try {
-  await program.parseAsync(process.argv);
+  if (process.argv.length > 2) await program.parseAsync(process.argv);
+  else {
+    // Bare `arena`: the commands, on stdout, and exit code 1 (as git and npm do).
+    program.outputHelp();
+    process.exitCode = 1;
+  }
 } catch (e) {
   if (e instanceof CommanderError) {
     if (e.exitCode === 0) process.exit(0); // --help, --version
+    if (e.code === 'commander.help') process.exit(e.exitCode); // help already written
     fail(e.message.replace(/^error: /, ''));
   }
   if (e instanceof UsageError) fail(e.message);

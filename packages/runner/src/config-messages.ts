@@ -78,7 +78,11 @@ function levenshtein(a: string, b: string): number {
   return d[b.length]!;
 }
 
-function didYouMean(got: unknown, choices: readonly unknown[]): string {
+/**
+ * ` (did you mean "x"?)` for the choice a mistyped value most likely meant — a choice it starts
+ * (case aside), else the nearest within a few edits (so `CartPole-v1` → `cartpole-v1`) — or ''.
+ */
+export function didYouMean(got: unknown, choices: readonly unknown[]): string {
   if (typeof got !== 'string') return '';
   let best: string | undefined;
   let bestDistance = Infinity;

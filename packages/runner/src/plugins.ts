@@ -13,6 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve as resolveModule } from 'import-meta-resolve';
 import { pluginProblems } from '@policy-arena/core';
 import type { AlgorithmPlugin } from '@policy-arena/core';
+import { UsageError } from './config.js';
+import { pluginNameIssues } from './sweep-semantics.js';
 
 /** A plugin module located on disk. */
 export interface PluginSource {
@@ -183,4 +185,31 @@ export async function loadPlugins(
     }
   }
   return { loaded, errors };
+}
+
+/**
+ * The plugins a command sees without a sweep config: the built-ins and those named with `--plugin`
+ * (package names resolved from the working directory, paths relative to it), loaded and checked
+ * as a config's `plugins` are. A plugin that fails to load, or clashes with a built-in or another
+ * one by name, is a UsageError naming it.
+ */
+export async function commandPlugins(
+  builtins: readonly AlgorithmPlugin[],
+  specifiers: readonly string[],
+  cwd: string = process.cwd(),
+): Promise<{ plugins: AlgorithmPlugin[]; thirdParty: LoadedPlugin[] }> {
+  const { loaded, errors } = await loadPlugins(specifiers, [path.resolve(cwd)]);
+  const [error] = errors;
+  if (error) {
+    const spec = specifiers[error.index]!;
+    // A path on the command line reads like a package name unless it starts with ./ (as in a config).
+    const hint =
+      !isPathSpecifier(spec) && fs.existsSync(path.resolve(cwd, spec))
+        ? ` (for the path, write --plugin ./${spec})`
+        : '';
+    throw new UsageError(`--plugin: ${error.message}${hint}`);
+  }
+  const [clash] = pluginNameIssues(specifiers, loaded, builtins);
+  if (clash) throw new UsageError(`--plugin: ${clash.message}`);
+  return { plugins: [...builtins, ...loaded.map((l) => l.plugin)], thirdParty: loaded };
 }

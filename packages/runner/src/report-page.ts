@@ -2,9 +2,27 @@
  * The report's HTML page: self-contained (the figure inlined as SVG, the styles inline), so it can
  * be mailed or archived as one file.
  */
+import type { Json } from '@policy-arena/core';
 import type { Interval } from './stats.js';
 import type { ReportSummary } from './report-stats.js';
 import type { Manifest } from './store.js';
+
+/** What the page says about one algorithm variant. */
+export interface VariantInfo {
+  readonly variant: string;
+  readonly algorithm: string;
+  /** The plugin's one-line description (for a third-party plugin: its package, where not loaded). */
+  readonly description: string;
+  /** Task → the resolved settings its trials ran with. */
+  readonly settings: Readonly<Record<string, Readonly<Record<string, Json>>>>;
+}
+
+export interface PageExtras {
+  readonly x?: 'iterations' | 'steps';
+  /** The results directories merged into the report. */
+  readonly sources?: readonly { readonly dir: string; readonly manifest: Manifest }[];
+  readonly variants?: readonly VariantInfo[];
+}
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -25,10 +43,25 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
+const settingsText = (config: Readonly<Record<string, Json>>) =>
+  Object.entries(config)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ');
+
+/** The variant's settings: once when every task ran with the same, else per task. */
+function settingsCell(v: VariantInfo): string {
+  const entries = Object.entries(v.settings);
+  if (entries.length === 0) return '<td class="note">not recorded</td>';
+  const texts = entries.map(([task, config]) => [task, settingsText(config)] as const);
+  if (new Set(texts.map(([, t]) => t)).size === 1) return `<td><code>${escapeHtml(texts[0]![1])}</code></td>`;
+  return `<td>${texts.map(([task, t]) => `${escapeHtml(task)}: <code>${escapeHtml(t)}</code>`).join('<br>')}</td>`;
+}
+
 export function reportHtml(
   manifest: Manifest,
   summary: Omit<ReportSummary, 'figure' | 'name'>,
   svg: string,
+  extras: PageExtras = {},
 ): string {
   const title = `policy-arena report — ${manifest.name}`;
   const finalTables = summary.tasks
@@ -64,6 +97,7 @@ export function reportHtml(
       }`;
     })
     .join('\n');
+  const scoredTasks = new Set(summary.final.map((r) => r.task)).size;
   const aggregate = summary.aggregate.length
     ? table(
         [
@@ -89,7 +123,28 @@ export function reportHtml(
           seconds(a.secondsPerTrial),
         ]),
       )
-    : '<p>No finished trials yet.</p>';
+    : scoredTasks === 1
+      ? '<p>One task has finished trials: there is nothing to aggregate across tasks. (Min–max normalizing a single task would only rescale the table above, its worst run to 0 and its best to 1.)</p>'
+      : '<p>No finished trials yet.</p>';
+  const algorithms = extras.variants?.length
+    ? `<table><thead><tr><th>algorithm</th><th>plugin</th><th>description</th><th>settings (resolved: defaults, preset, settings, grid point)</th></tr></thead><tbody>\n${extras.variants
+        .map(
+          (v) =>
+            `<tr><td>${escapeHtml(v.variant)}</td><td>${escapeHtml(v.algorithm)}</td><td>${escapeHtml(v.description)}</td>${settingsCell(v)}</tr>`,
+        )
+        .join('\n')}\n</tbody></table>`
+    : '';
+  const sources = extras.sources ?? [];
+  const configs =
+    sources.length > 1
+      ? sources
+          .map(
+            (s) =>
+              `<h3>${escapeHtml(s.manifest.name)}</h3>\n<p class="note">${escapeHtml(s.dir)}</p>\n<pre>${escapeHtml(JSON.stringify(s.manifest.config, null, 2))}</pre>`,
+          )
+          .join('\n')
+      : `<pre>${escapeHtml(JSON.stringify(manifest.config, null, 2))}</pre>`;
+  const steps = extras.x === 'steps';
   const failures = new Map(summary.failures.map((f) => [f.id, f]));
   const trials = table(
     ['trial', 'status', 'iterations', 'wall time', 'error'],
@@ -121,7 +176,8 @@ th, td { border: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left; }
 th { background: #f4f4f4; }
 td:not(:first-child) { font-variant-numeric: tabular-nums; }
 figure { margin: 1rem 0; }
-figure svg { max-width: 100%; height: auto; }
+figure svg { display: block; width: 100%; height: auto; max-height: 90vh; }
+code { font-size: 0.8rem; }
 pre { background: #f7f7f7; padding: 0.8rem; overflow-x: auto; font-size: 0.8rem; }
 .note { color: #555; font-size: 0.9rem; }
 </style>
@@ -132,18 +188,17 @@ pre { background: #f7f7f7; padding: 0.8rem; overflow-x: auto; font-size: 0.8rem;
 <h2>Learning curves (Figure 4)</h2>
 <figure>
 ${svg}
-<figcaption class="note">Score per time step (mean episode return ÷ horizon) per iteration: mean over seeds, shaded 95 % percentile-bootstrap interval of the mean.</figcaption>
+<figcaption class="note">Score per time step (mean episode return ÷ horizon) per ${steps ? 'env step count (cumulative env steps at each iteration, mean over seeds)' : 'iteration'}: mean over seeds, shaded 95 % percentile-bootstrap interval of the mean.</figcaption>
 </figure>
-<h2>Final performance</h2>
+${algorithms ? `<h2>Algorithms</h2>\n${algorithms}\n` : ''}<h2>Final performance</h2>
 <p class="note">Score per time step at the last iteration, over finished trials (one per seed). IQM: interquartile mean (scipy trim_mean 0.25, as rliable); intervals: 95 % percentile bootstrap over seeds, ${'seeded'} so the report is deterministic.</p>
 ${finalTables}
 <h2>Across tasks</h2>
-<p class="note">Each task's final scores min–max normalized over every finished run in this report (0 = worst, 1 = best run), then IQM and mean over all runs; 95 % stratified-bootstrap intervals (runs resampled within each task), as rliable.</p>
-${aggregate}
+${summary.aggregate.length ? `<p class="note">Each task's final scores min–max normalized over every finished run in this report (0 = worst, 1 = best run), then IQM and mean over all runs; 95 % stratified-bootstrap intervals (runs resampled within each task), as rliable.</p>\n` : ''}${aggregate}
 <h2>Trials</h2>
 ${trials}
-<h2>Config</h2>
-<pre>${escapeHtml(JSON.stringify(manifest.config, null, 2))}</pre>
+${sources.length > 1 ? `<h2>Results directories</h2>\n<ul>${sources.map((s) => `<li>${escapeHtml(s.manifest.name)}: ${escapeHtml(s.dir)}</li>`).join('')}</ul>\n` : ''}<h2>Config</h2>
+${configs}
 <p class="note">${escapeHtml(packages)}</p>
 </body>
 </html>

@@ -5,12 +5,15 @@
  *   score per time step (perStepReward) and a 95 % percentile-bootstrap band of that mean.
  * - Final performance (perStepReward of the last iteration) per task and variant: mean ± std over
  *   seeds, IQM with a 95 % bootstrap interval; across tasks, the IQM of min–max normalized scores
- *   with a stratified-bootstrap interval (rliable). Wall time per variant.
+ *   with a stratified-bootstrap interval (rliable). Wall time per variant. With finished runs on
+ *   one task only there is nothing to aggregate — min–max normalizing one task would only rescale
+ *   its table, its worst run to 0 — and `aggregate` is empty.
  *
  * Every bootstrap is seeded: the same directory gives the same report, byte for byte.
  */
 import { bootstrap, iqm, mean, reportRng, std, stratifiedBootstrap } from './stats.js';
 import type { Interval } from './stats.js';
+import type { Json } from '@policy-arena/core';
 import type { Manifest, ManifestTrial, TrialFailure } from './store.js';
 import type { IterationRecord } from './trial.js';
 
@@ -19,6 +22,8 @@ export interface CurvePoint {
   readonly variant: string;
   /** 1-based, as on Figure 4's axis. */
   readonly iteration: number;
+  /** Env steps so far at this iteration: the mean over the seeds in `mean` (the x-axis of `--x steps`). */
+  readonly envSteps: number;
   readonly mean: number;
   readonly low: number;
   readonly high: number;
@@ -65,6 +70,8 @@ export interface ReportSummary {
   readonly final: readonly FinalRow[];
   readonly aggregate: readonly AggregateRow[];
   readonly figure: {
+    /** The x-axis: policy iterations or env steps. */
+    readonly x: 'iterations' | 'steps';
     readonly width: number;
     readonly height: number;
     readonly pngWidth: number;
@@ -78,6 +85,8 @@ export interface TrialData {
   readonly records: IterationRecord[];
   readonly done: boolean;
   readonly failure?: TrialFailure;
+  /** The plugin config the trial ran with (its trial.json's spec), where known. */
+  readonly config?: Readonly<Record<string, Json>>;
 }
 
 function unique<T>(xs: readonly T[]): T[] {
@@ -97,15 +106,17 @@ export function computeSummary(manifest: Manifest, data: readonly TrialData[], r
       const length = Math.max(...runs.map((r) => r.records.length));
       const rng = reportRng(seed, 'curve', task, variant);
       for (let i = 0; i < length; i++) {
-        const values = runs
-          .map((r) => r.records[i]?.perStepReward)
-          .filter((v): v is number => Number.isFinite(v));
-        if (values.length === 0) continue;
+        const scored = runs
+          .map((r) => r.records[i])
+          .filter((r): r is IterationRecord => r !== undefined && Number.isFinite(r.perStepReward));
+        if (scored.length === 0) continue;
+        const values = scored.map((r) => r.perStepReward!);
         const band = bootstrap(values, mean, rng, Math.min(reps, 1000));
         curves.push({
           task,
           variant,
           iteration: i + 1,
+          envSteps: mean(scored.map((r) => r.envSteps)),
           mean: mean(values),
           low: band.low,
           high: band.high,
@@ -150,7 +161,8 @@ export function computeSummary(manifest: Manifest, data: readonly TrialData[], r
 
   // Across tasks: scores min–max normalized per task over every finished run in this report.
   const aggregate: AggregateRow[] = [];
-  for (const variant of variants) {
+  const scoredTasks = tasks.filter((t) => finalScores.get(t)!.size > 0);
+  for (const variant of scoredTasks.length >= 2 ? variants : []) {
     const strata: number[][] = [];
     for (const task of tasks) {
       const all = [...finalScores.get(task)!.values()].flat();

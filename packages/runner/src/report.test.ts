@@ -17,11 +17,15 @@ const tasks = ['cartpole-v1', 'swimmer-v1'];
 const seeds = [1, 2, 3];
 
 /** A sweep directory with made-up curves: variant v on task t with seed s scores (v+1)·i/10 + s/100. */
-function fakeSweep(dir: string, unfinished?: string): void {
+function fakeSweep(
+  dir: string,
+  unfinished?: string,
+  { variants: names = variants, tasks: taskIds = tasks, fingerprint = 'f' } = {},
+): void {
   const store = new ResultsStore(dir);
   const trials: ManifestTrial[] = [];
-  variants.forEach((variant, v) => {
-    for (const task of tasks) {
+  names.forEach((variant, v) => {
+    for (const task of taskIds) {
       for (const seed of seeds) {
         const id = `${variant.replace(/[ =.]/g, '_')}__${task}__seed${seed}`;
         const iterations = 5;
@@ -45,11 +49,12 @@ function fakeSweep(dir: string, unfinished?: string): void {
           task,
           seed,
           grid: {},
+          config: { stepSize: 0.01 * (v + 1) },
           iterations,
         } as unknown as TrialSpec;
         store.writeState({
           id,
-          fingerprint: 'f',
+          fingerprint,
           spec,
           status: done ? 'done' : 'running',
           iterationsDone: records.length,
@@ -67,7 +72,7 @@ function fakeSweep(dir: string, unfinished?: string): void {
           grid: {},
           iterations,
           stepsPerIteration: 100,
-          fingerprint: 'f',
+          fingerprint,
           status: done ? 'done' : 'running',
           iterationsDone: records.length,
           wallSeconds: records.length * 0.5,
@@ -79,10 +84,10 @@ function fakeSweep(dir: string, unfinished?: string): void {
     version: 1,
     name: 'fake <sweep>',
     configFile: 'x.json',
-    config: { tasks },
+    config: { tasks: taskIds },
     preset: 'smoke',
     seeds,
-    tasks,
+    tasks: taskIds,
     packages: { node: process.version },
     plugins: [],
     updatedAt: 'x',
@@ -143,6 +148,95 @@ describe('arena report', () => {
     for (const key of ['html', 'svg', 'png', 'summary'] as const) {
       expect(fs.readFileSync(two.files[key]).equals(fs.readFileSync(one.files[key])), key).toBe(true);
     }
+  });
+
+  it('merges several results directories into one report, and needs --out for it', async () => {
+    const sweep = path.join(tmp, 'merge-sweep');
+    const run = path.join(tmp, 'merge-run');
+    fakeSweep(sweep);
+    fakeSweep(run, undefined, { variants: ['rwr'], tasks: ['cartpole-v1'] });
+    const out = path.join(tmp, 'merged');
+    const { files, summary } = await writeReport({ dirs: [sweep, run], out, reps: 50 });
+    expect(summary.variants).toEqual([...variants, 'rwr']);
+    expect(summary.tasks).toEqual(tasks);
+    expect(summary.trials.total).toBe(18 + 3);
+    expect(summary.final.find((r) => r.variant === 'rwr')).toMatchObject({ task: 'cartpole-v1', seeds: 3 });
+    const html = fs.readFileSync(files.html, 'utf8');
+    expect(html).toContain(sweep);
+    expect(html).toContain(run);
+    await expect(writeReport({ dirs: [sweep, run], reps: 50 })).rejects.toThrow(
+      /--out is required with more than one directory/,
+    );
+  });
+
+  it('takes the copy of a trial that got furthest when directories share it (shards in separate directories)', async () => {
+    const done = path.join(tmp, 'shard-done');
+    const partial = path.join(tmp, 'shard-partial');
+    fakeSweep(done);
+    fakeSweep(partial, 'cem_stepSize_0_1__cartpole-v1__seed2');
+    const { summary } = await writeReport({ dirs: [partial, done], out: path.join(tmp, 'shards'), reps: 50 });
+    expect(summary.trials).toEqual({ total: 18, done: 18, withRecords: 18 });
+  });
+
+  it('refuses directories that hold the same trial id with different specs', async () => {
+    const a = path.join(tmp, 'conflict-a');
+    const b = path.join(tmp, 'conflict-b');
+    fakeSweep(a);
+    fakeSweep(b, undefined, { fingerprint: 'other' });
+    await expect(writeReport({ dirs: [a, b], out: path.join(tmp, 'conflict'), reps: 50 })).rejects.toThrow(
+      /trial "trpo-single-path__cartpole-v1__seed1" is in ".*conflict-a" and in ".*conflict-b" with different specs \(fingerprints f and other\)/,
+    );
+    expect(fs.existsSync(path.join(tmp, 'conflict'))).toBe(false);
+  });
+
+  it('--x steps puts the env steps on the x-axis', async () => {
+    const dir = path.join(tmp, 'steps');
+    fakeSweep(dir);
+    const { files, summary } = await writeReport({ dir, reps: 50, x: 'steps' });
+    expect(summary.figure.x).toBe('steps');
+    // The fake records have 100 env steps per iteration.
+    for (const c of summary.curves) expect(c.envSteps).toBe(100 * c.iteration);
+    const svg = fs.readFileSync(files.svg, 'utf8');
+    expect(svg).toMatch(/aria-label="X-axis titled 'env steps'/);
+    expect(svg).not.toMatch(/X-axis titled 'iteration'/);
+    expect(fs.readFileSync(files.html, 'utf8')).toMatch(/per env step count/);
+  });
+
+  it('puts the seed count in the figure’s caption, and the plugin descriptions and settings in the page', async () => {
+    const dir = path.join(tmp, 'caption');
+    fakeSweep(dir);
+    const { files } = await writeReport({ dir, reps: 50 });
+    expect(fs.readFileSync(files.svg, 'utf8')).toMatch(
+      /Title text 'Mean over 3 seeds per curve; shaded: the 95 %/,
+    );
+    const html = fs.readFileSync(files.html, 'utf8');
+    expect(html).toContain('<h2>Algorithms</h2>');
+    expect(html).toMatch(/TRPO with single-path Q estimates/); // the built-in plugin's description
+    expect(html).toContain('<code>stepSize=0.03</code>'); // cem's resolved settings
+  });
+
+  it('has one task: no min–max normalization across tasks, and the page says why', async () => {
+    const dir = path.join(tmp, 'one-task');
+    fakeSweep(dir, undefined, { tasks: ['cartpole-v1'] });
+    const { files, summary } = await writeReport({ dir, reps: 50 });
+    expect(summary.aggregate).toEqual([]);
+    expect(fs.readFileSync(files.html, 'utf8')).toMatch(
+      /One task has finished trials: there is nothing to aggregate/,
+    );
+  });
+
+  it('keeps long variant labels from widening the figure', async () => {
+    const short = path.join(tmp, 'labels-short');
+    const long = path.join(tmp, 'labels-long');
+    fakeSweep(short, undefined, { tasks: ['cartpole-v1'] });
+    fakeSweep(long, undefined, {
+      tasks: ['cartpole-v1'],
+      variants: variants.map((v, i) => `${v} ${'someSetting=0.001 '.repeat(8)}${i}`),
+    });
+    const a = await writeReport({ dir: short, reps: 50 });
+    const b = await writeReport({ dir: long, reps: 50 });
+    expect(b.summary.figure.pngWidth).toBe(a.summary.figure.pngWidth);
+    expect(a.summary.figure.pngWidth).toBeLessThan(1300);
   });
 
   it('rejects a directory that holds no sweep', async () => {

@@ -1,13 +1,18 @@
 /**
- * `arena report <dir>`: a self-contained HTML report of a sweep directory, and its figure as SVG
- * and PNG. The statistics (report-stats.ts) are computed before the figure (report-figure.ts) and
- * the page (report-page.ts), so the summary.json beside them holds exactly what they show.
+ * `arena report <dir…>`: a self-contained HTML report of one or more results directories — sweeps,
+ * and `arena run` directories, which are one-trial sweeps — merged into one report, with its figure
+ * as SVG and PNG. The statistics (report-stats.ts) are computed before the figure (report-figure.ts)
+ * and the page (report-page.ts), so the summary.json beside them holds exactly what they show.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { builtinPlugins } from '@policy-arena/algorithms';
+import type { Json } from '@policy-arena/core';
 import { UsageError } from './config.js';
 import { figureSpec, renderFigure } from './report-figure.js';
+import type { XAxis } from './report-figure.js';
 import { reportHtml } from './report-page.js';
+import type { VariantInfo } from './report-page.js';
 import { computeSummary } from './report-stats.js';
 import type { ReportSummary, TrialData } from './report-stats.js';
 import { checkOutputDir } from './output-dir.js';
@@ -15,9 +20,11 @@ import { MANIFEST_FILE, ResultsStore, makeDirectories, writeFileAtomic } from '.
 import type { Manifest } from './store.js';
 
 export interface ReportOptions {
-  /** The sweep directory (holds manifest.json). */
-  readonly dir: string;
-  /** Where to write index.html, figure-4.svg, figure-4.png, summary.json (default: <dir>/report). */
+  /** One results directory (holds manifest.json); `dirs` takes several. */
+  readonly dir?: string;
+  /** Results directories, merged into one report. */
+  readonly dirs?: readonly string[];
+  /** Where to write index.html, figure-4.svg, figure-4.png, summary.json (default: <dir>/report; required with several). */
   readonly out?: string;
   /** Bootstrap resamples (default 2000). */
   readonly reps?: number;
@@ -25,19 +32,28 @@ export interface ReportOptions {
   readonly seed?: number;
   /** PNG pixels per SVG unit (default 2). */
   readonly scale?: number;
+  /** The figure's x-axis: policy iterations (default) or env steps. */
+  readonly x?: XAxis;
 }
 
-function loadSweep(dir: string): { manifest: Manifest; data: TrialData[] } {
+/** One results directory as the report reads it. */
+export interface LoadedResults {
+  readonly dir: string;
+  readonly manifest: Manifest;
+  readonly data: TrialData[];
+}
+
+function loadSweep(dir: string): LoadedResults {
   const store = new ResultsStore(dir);
   if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) {
     throw new UsageError(
-      `"${dir}" is not a sweep directory: it has no ${MANIFEST_FILE} (run \`arena sweep\` first)`,
+      `"${dir}" is not a sweep directory: it has no ${MANIFEST_FILE} (run \`arena sweep\` or \`arena run\` first)`,
     );
   }
   const manifest = store.readManifest();
   if (!manifest || !Array.isArray(manifest.trials))
     throw new UsageError(`${path.join(dir, MANIFEST_FILE)} is not a sweep manifest`);
-  const data = manifest.trials.map((trial) => {
+  const data = manifest.trials.map((trial): TrialData => {
     const records = store.readRecords(trial.id).slice(0, trial.iterations);
     const state = store.readState(trial.id);
     const failure =
@@ -49,9 +65,88 @@ function loadSweep(dir: string): { manifest: Manifest; data: TrialData[] } {
       records,
       done: state?.status === 'done' && records.length === trial.iterations,
       ...(failure ? { failure } : {}),
+      ...(state?.spec?.config ? { config: state.spec.config } : {}),
     };
   });
+  return { dir, manifest, data };
+}
+
+/** How far a copy of a trial got: finished first, then the most iterations. */
+const progress = (d: TrialData) => (d.done ? Number.MAX_SAFE_INTEGER : d.records.length);
+
+/**
+ * Several results directories as one: their trials side by side. A trial id in two directories
+ * is one trial when its fingerprint (its spec: algorithm, settings, task, seed, budget, code) is
+ * the same in both — shards of one sweep in separate directories, or a copy — and the copy that
+ * got furthest is taken; with different fingerprints the two results are not comparable under one
+ * name, and the merge is refused.
+ */
+export function mergeResults(sources: readonly LoadedResults[]): { manifest: Manifest; data: TrialData[] } {
+  if (sources.length === 1) return { manifest: sources[0]!.manifest, data: sources[0]!.data };
+  const byId = new Map<string, { data: TrialData; dir: string }>();
+  for (const { dir, data } of sources) {
+    for (const d of data) {
+      const seen = byId.get(d.trial.id);
+      if (!seen) {
+        byId.set(d.trial.id, { data: d, dir });
+        continue;
+      }
+      if (seen.data.trial.fingerprint !== d.trial.fingerprint) {
+        throw new UsageError(
+          `trial "${d.trial.id}" is in "${seen.dir}" and in "${dir}" with different specs (fingerprints ${seen.data.trial.fingerprint} and ${d.trial.fingerprint}): report those directories separately, or label one sweep's algorithms differently`,
+        );
+      }
+      if (progress(d) > progress(seen.data)) byId.set(d.trial.id, { data: d, dir });
+    }
+  }
+  const data = [...byId.values()].map((v) => v.data);
+  const manifests = sources.map((s) => s.manifest);
+  const unique = <T>(xs: readonly T[]) => [...new Set(xs)];
+  const packages: Record<string, string> = {};
+  for (const m of manifests) {
+    for (const [name, version] of Object.entries(m.packages ?? {})) {
+      const versions = unique([...(packages[name]?.split(' / ') ?? []), version]);
+      packages[name] = versions.join(' / ');
+    }
+  }
+  const manifest: Manifest = {
+    version: 1,
+    name: unique(manifests.map((m) => m.name)).join(' + '),
+    configFile: manifests.map((m) => m.configFile).join('; '),
+    config: manifests.map((m) => m.config) as Json,
+    preset: unique(manifests.map((m) => m.preset)).join(', '),
+    seeds: unique(manifests.flatMap((m) => m.seeds)).sort((a, b) => a - b),
+    tasks: unique(manifests.flatMap((m) => m.tasks)),
+    packages,
+    plugins: unique(manifests.flatMap((m) => m.plugins ?? [])),
+    updatedAt: manifests
+      .map((m) => m.updatedAt)
+      .sort()
+      .at(-1)!,
+    trials: data.map((d) => d.trial),
+  };
   return { manifest, data };
+}
+
+/** Per variant: its plugin's description and the settings its trials ran with, per task. */
+function variantInfo(manifest: Manifest, data: readonly TrialData[]): VariantInfo[] {
+  const variants = [...new Set(data.map((d) => d.trial.variant))];
+  return variants.map((variant) => {
+    const trials = data.filter((d) => d.trial.variant === variant);
+    const algorithm = trials[0]!.trial.algorithm;
+    const builtin = builtinPlugins.find((p) => p.name === algorithm);
+    const thirdParty = manifest.plugins?.find((p) => p.name === algorithm);
+    const description =
+      builtin?.description ??
+      (thirdParty
+        ? `third-party plugin ${thirdParty.packageName ?? thirdParty.specifier}${thirdParty.version ? ` ${thirdParty.version}` : ''}`
+        : '');
+    const settings: Record<string, Readonly<Record<string, Json>>> = {};
+    for (const d of trials) {
+      if (d.config && !(d.trial.task in settings)) settings[d.trial.task] = d.config;
+    }
+    return { variant, algorithm, description, settings };
+  });
 }
 
 export interface ReportFiles {
@@ -65,20 +160,33 @@ export interface ReportFiles {
 export async function writeReport(
   options: ReportOptions,
 ): Promise<{ files: ReportFiles; summary: ReportSummary }> {
-  const dir = path.resolve(options.dir);
-  const { manifest, data } = loadSweep(dir);
-  const out = path.resolve(options.out ?? path.join(dir, 'report'));
+  const dirs = [
+    ...new Set(
+      [...(options.dirs ?? []), ...(options.dir !== undefined ? [options.dir] : [])].map((d) =>
+        path.resolve(d),
+      ),
+    ),
+  ];
+  if (dirs.length === 0) throw new UsageError('no results directory to report');
+  if (dirs.length > 1 && options.out === undefined) {
+    throw new UsageError('--out is required with more than one directory: where should the report go?');
+  }
+  const sources = dirs.map(loadSweep);
+  const { manifest, data } = mergeResults(sources);
+  const out = path.resolve(options.out ?? path.join(dirs[0]!, 'report'));
   // Before the bootstrap and the figure, so that an unusable --out costs no time and writes nothing.
   checkOutputDir(options.out ?? out, options.out !== undefined ? '--out' : 'the report directory');
   const reps = options.reps ?? 2000;
   const seed = options.seed ?? 0;
+  const x = options.x ?? 'iterations';
   const stats = computeSummary(manifest, data, reps, seed);
-  const spec = figureSpec(stats.curves, stats.tasks, stats.variants);
+  const spec = figureSpec(stats.curves, stats.tasks, stats.variants, { x });
   const figure = await renderFigure(spec, options.scale ?? 2);
   const summary: ReportSummary = {
     name: manifest.name,
     ...stats,
     figure: {
+      x,
       width: figure.width,
       height: figure.height,
       pngWidth: figure.pngWidth,
@@ -96,6 +204,13 @@ export async function writeReport(
   fs.writeFileSync(files.png + '.tmp', figure.png);
   fs.renameSync(files.png + '.tmp', files.png);
   writeFileAtomic(files.summary, JSON.stringify(summary, null, 2) + '\n');
-  writeFileAtomic(files.html, reportHtml(manifest, stats, figure.svg.replace(/^<\?xml[^>]*>\s*/, '')));
+  writeFileAtomic(
+    files.html,
+    reportHtml(manifest, stats, figure.svg.replace(/^<\?xml[^>]*>\s*/, ''), {
+      x,
+      sources: sources.map((s) => ({ dir: s.dir, manifest: s.manifest })),
+      variants: variantInfo(manifest, data),
+    }),
+  );
   return { files, summary };
 }

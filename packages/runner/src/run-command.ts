@@ -5,7 +5,7 @@
  * So `arena report` reads a run directory, and running the same command again resumes it.
  *
  * Everything is validated first (so bad input writes nothing); then one progress line per
- * iteration goes to stderr.
+ * iteration goes to stderr, and the result to stdout (`runResult`).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +15,9 @@ import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { UsageError, checkBackend, checkThreadCount, parseSetting, resolvePluginConfig } from './config.js';
 import { budgetFor } from './presets.js';
+import { didYouMean } from './config-messages.js';
 import { checkOutputDir } from './output-dir.js';
+import { commandPlugins } from './plugins.js';
 import { scoreText } from './progress.js';
 import type { SweepPlan, SweepReporter } from './progress.js';
 import { systemClock } from './services.js';
@@ -45,6 +47,8 @@ export interface RawRunOptions {
   out: string;
   force?: boolean;
   quiet?: boolean;
+  /** Third-party plugin packages or ./paths (--plugin). */
+  plugin?: string[];
 }
 
 export interface PreparedRun {
@@ -72,14 +76,18 @@ function integerOption(flag: string, text: string, min: number): number {
 }
 
 export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
-  const plugin = builtinPlugins.find((p) => p.name === raw.algo);
+  const specifiers = raw.plugin ?? [];
+  const { plugins, thirdParty } = await commandPlugins(builtinPlugins, specifiers);
+  const plugin = plugins.find((p) => p.name === raw.algo);
   if (!plugin) {
+    const names = plugins.map((p) => p.name);
     throw new UsageError(
-      `unknown algorithm "${raw.algo}"; valid: ${builtinPlugins.map((p) => p.name).join(', ')}`,
+      `unknown algorithm "${raw.algo}"; valid: ${names.join(', ')}${didYouMean(raw.algo, names)}`,
     );
   }
   if (!defaultEnvRegistry.has(raw.env)) {
-    throw new UsageError(`unknown env "${raw.env}"; valid: ${defaultEnvRegistry.ids().join(', ')}`);
+    const ids = defaultEnvRegistry.ids();
+    throw new UsageError(`unknown env "${raw.env}"; valid: ${ids.join(', ')}${didYouMean(raw.env, ids)}`);
   }
   const seed = integerOption('--seed', raw.seed, 0);
   const budget = budgetFor(raw.preset, raw.env);
@@ -109,6 +117,7 @@ export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
     name: path.basename(outDir),
     preset: raw.preset,
     backend: raw.backend,
+    ...(specifiers.length ? { plugins: specifiers } : {}),
     algorithms: [{ name: plugin.name, ...(Object.keys(settings).length ? { settings } : {}) }],
     tasks: [raw.env],
     seeds: [seed],
@@ -122,8 +131,8 @@ export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
     config,
     preset: raw.preset,
     backend: raw.backend,
-    plugins: builtinPlugins,
-    thirdParty: [],
+    plugins,
+    thirdParty,
   };
   const sweep = prepareLoadedSweep(loaded, {
     builtinPlugins,
@@ -195,6 +204,8 @@ export interface RunResult {
   readonly summary: SweepSummary;
   /** The trial's records, all of them (resumed runs included). */
   readonly records: IterationRecord[];
+  /** The trial's metrics.jsonl. */
+  readonly metricsFile: string;
   /** The failure line, when the trial failed. */
   readonly failure?: string;
   /** The saved final policy, when the trial finished. */
@@ -217,26 +228,64 @@ export async function executeRun(run: PreparedRun, signal?: AbortSignal): Promis
   });
   const store = new ResultsStore(run.sweep.outDir);
   const records = store.readRecords(run.spec.id);
+  const metricsFile = store.metricsFile(run.spec.id);
   const failed = summary.failed.find((f) => f.id === run.spec.id);
-  if (failed) return { summary, records, failure: `trial ${failed.id} failed: ${failed.error}` };
-  if (signal?.aborted) return { summary, records };
+  if (failed) {
+    return { summary, records, metricsFile, failure: `trial ${failed.id} failed: ${failed.error}` };
+  }
+  if (signal?.aborted) return { summary, records, metricsFile };
   if (summary.skipped > 0) {
     write(
       `[${run.spec.algorithm} ${run.spec.task} seed ${run.spec.seed}] already complete (${records.length} iterations); pass --force to run it again\n`,
     );
   }
-  const last = records.at(-1);
-  if (last) {
-    write(
-      `done: final score/step ${scoreText(last.perStepReward)} (return ${scoreText(last.meanReturn, 1)}) → ${store.metricsFile(run.spec.id)}\n`,
-    );
-  }
   const saved = finalPolicyOf(store, run.spec.id);
-  if (saved?.file.evaluation) {
-    const e = saved.file.evaluation;
-    write(
-      `policy: deterministic score/step ${scoreText(e.perStepReward)} over ${e.episodes} episodes (seed ${e.seed}) → ${saved.path}\n`,
+  return { summary, records, metricsFile, ...(saved ? { policy: saved } : {}) };
+}
+
+/**
+ * The result of `arena run`, for stdout (progress goes to stderr): its final score as a line, or
+ * with --json one JSON object — the trial, its status, its resolved settings, its last iteration's
+ * scores and where its files are.
+ */
+export function runResult(run: PreparedRun, result: RunResult, json: boolean): string {
+  const last = result.records.at(-1);
+  if (!json) {
+    if (result.failure || !last) return '';
+    const e = result.policy?.file.evaluation;
+    return (
+      `done: final score/step ${scoreText(last.perStepReward)} (return ${scoreText(last.meanReturn, 1)}) → ${result.metricsFile}\n` +
+      (e
+        ? `policy: deterministic score/step ${scoreText(e.perStepReward)} over ${e.episodes} episodes (seed ${e.seed}) → ${result.policy!.path}\n`
+        : '')
     );
   }
-  return { summary, records, ...(saved ? { policy: saved } : {}) };
+  const { spec } = run;
+  const object = {
+    trial: spec.id,
+    algorithm: spec.algorithm,
+    task: spec.task,
+    seed: spec.seed,
+    preset: spec.preset,
+    iterations: spec.iterations,
+    stepsPerIteration: spec.stepsPerIteration,
+    config: spec.config,
+    status: result.failure ? 'failed' : result.records.length >= spec.iterations ? 'done' : 'unfinished',
+    iterationsDone: result.records.length,
+    alreadyComplete: !result.failure && result.summary.skipped > 0,
+    final: last
+      ? {
+          iteration: last.iteration + 1,
+          envSteps: last.envSteps,
+          perStepReward: last.perStepReward ?? null,
+          meanReturn: last.meanReturn ?? null,
+        }
+      : null,
+    ...(result.failure ? { failure: result.failure } : {}),
+    ...(result.policy?.file.evaluation ? { evaluation: result.policy.file.evaluation } : {}),
+    out: run.sweep.outDir,
+    metrics: result.metricsFile,
+    ...(result.policy ? { policy: result.policy.path } : {}),
+  };
+  return JSON.stringify(object) + '\n';
 }

@@ -92,6 +92,7 @@ interface ManifestRunConfig {
   readonly seeds?: readonly number[];
   readonly budget?: { iterations?: number; stepsPerIteration?: number };
   readonly samplerWorkers?: number;
+  readonly plugins?: readonly string[];
 }
 
 /** The options of the run recorded in `out` (an `arena run` directory). */
@@ -125,6 +126,7 @@ export function readRunToResume(out: string): Partial<RawRunOptions> {
   if (c.budget?.iterations !== undefined) options.iterations = String(c.budget.iterations);
   if (c.budget?.stepsPerIteration !== undefined) options.batchSize = String(c.budget.stepsPerIteration);
   if (c.samplerWorkers !== undefined) options.workers = String(c.samplerWorkers);
+  if (c.plugins?.length) options.plugin = [...c.plugins];
   if (algorithm!.settings)
     options.set = Object.entries(algorithm!.settings).map(([k, v]) => settingText(k, v));
   return options;
@@ -156,6 +158,7 @@ export function resolveRunOptions(
         'out',
         'force',
         'quiet',
+        'plugin',
       ] as const
     )
       .map((k) => [k, pick(k)])
