@@ -76,7 +76,9 @@ describe('arena run', () => {
     expect(first.perStepReward).toBeCloseTo(first.meanReturn / 100, 12);
     expect(r.stderr.match(/iter \d\/3/g)).toHaveLength(3);
     // The result on stdout, the progress on stderr.
-    expect(r.stdout).toMatch(/^done: final score\/step \d+\.\d\d \(return \d+\.\d\) → .*metrics\.jsonl\n$/);
+    expect(r.stdout).toMatch(
+      /^done: final score\/step \d+\.\d\d \(return \d+\.\d\) → .*metrics\.jsonl\npolicy: deterministic score\/step \d+\.\d\d over 10 episodes \(seed 0\) → .*policy-final\.json\n$/,
+    );
     expect(r.stderr).not.toMatch(/^done:/m);
     // The run's spec and status, where a sweep keeps them (run.json before 0.2).
     expect(JSON.parse(fs.readFileSync(trialFile(out, 1, 'trial.json'), 'utf8'))).toMatchObject({
@@ -680,7 +682,9 @@ describe('results on stdout, as JSON where they are data', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^done: final score\/step \d+\.\d\d \(return \d+\.\d\) → .*metrics\.jsonl\n$/);
+    expect(r.stdout).toMatch(
+      /^done: final score\/step \d+\.\d\d \(return \d+\.\d\) → .*metrics\.jsonl\npolicy: deterministic score\/step \d+\.\d\d over 10 episodes \(seed 0\) → .*policy-final\.json\n$/,
+    );
   });
 
   it('arena run --json prints the result as one JSON object on stdout', () => {
@@ -713,8 +717,10 @@ describe('results on stdout, as JSON where they are data', () => {
         perStepReward: last.perStepReward,
         meanReturn: last.meanReturn,
       },
+      evaluation: expect.objectContaining({ episodes: 10, seed: 0, deterministic: true }),
       out,
       metrics: trialFile(out, 3, 'metrics.jsonl'),
+      policy: trialFile(out, 3, 'policy-final.json'),
     });
     const again = JSON.parse(
       arena(...base, ...short, '--seed', '3', '--out', out, '--json', '--quiet').stdout,
