@@ -161,6 +161,29 @@ describe('saved policies', () => {
     expect(arena('render', 'hop', '--out', 'hop.mp4').stderr).toMatch(/expected a \.gif or \.html file name/);
   });
 
+  it('arena export writes every iteration of every trial as CSV, matching metrics.jsonl', () => {
+    const r = arena('export', 'hop', '--format', 'csv');
+    expect(r.code, r.stderr).toBe(0);
+    const [header, ...rows] = r.stdout.trim().split('\n');
+    const columns = header!.split(',');
+    expect(columns.slice(0, 7)).toEqual([
+      'trial',
+      'algorithm',
+      'label',
+      'task',
+      'seed',
+      'iteration',
+      'envSteps',
+    ]);
+    const records = metrics('hop');
+    expect(rows).toHaveLength(records.length);
+    const score = columns.indexOf('perStepReward');
+    rows.forEach((row, i) => expect(Number(row.split(',')[score])).toBe(records[i]!['perStepReward']));
+    expect(arena('export', 'hop', '--out', 'hop.csv').code).toBe(0);
+    expect(fs.readFileSync(path.join(tmp, 'hop.csv'), 'utf8')).toBe(r.stdout);
+    expect(arena('export', 'nothing-here').stderr).toMatch(/not a results directory/);
+  });
+
   it('arena run --config takes the options from a JSONC file, flags winning; unknown keys are named', () => {
     fs.writeFileSync(
       path.join(tmp, 'run.jsonc'),

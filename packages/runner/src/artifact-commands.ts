@@ -5,7 +5,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from './config.js';
+import { writeFileAtomic } from './store-files.js';
 import { evaluateSaved, formatEvaluation } from './eval-command.js';
+import { metricsCsv } from './export.js';
 import { renderSaved } from './render.js';
 import type { SavedPolicyKind } from './saved-policies.js';
 
@@ -35,6 +37,18 @@ const policyTarget = (cmd: Command) =>
     .option('--stochastic', 'sample actions from π(·|s) instead of acting with the mean');
 
 export function registerArtifactCommands(program: Command): void {
+  program
+    .command('export')
+    .description("write a results directory's metrics as one table: a row per trial and iteration")
+    .argument('<dir>', 'an `arena run` or `arena sweep` output directory')
+    .addOption(new Option('--format <format>', 'table format').choices(['csv']).default('csv'))
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action((dir: string, raw: { out?: string }) => {
+      const text = metricsCsv(dir);
+      if (raw.out) writeFileAtomic(raw.out, text);
+      else process.stdout.write(text);
+    });
+
   policyTarget(
     program
       .command('eval')
