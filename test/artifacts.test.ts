@@ -161,6 +161,39 @@ describe('saved policies', () => {
     expect(arena('render', 'hop', '--out', 'hop.mp4').stderr).toMatch(/expected a \.gif or \.html file name/);
   });
 
+  it('--eval-every records a deterministic evaluation every n-th and the last iteration, equal to the saved final one', () => {
+    const r = arena(
+      'run',
+      '--algo',
+      'trpo-single-path',
+      '--env',
+      'cartpole-v1',
+      '--iterations',
+      '5',
+      '--batch-size',
+      '1000',
+      '--workers',
+      '0',
+      '--eval-every',
+      '2',
+      '--out',
+      'evaluated',
+      '--quiet',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const records = metrics('evaluated');
+    expect(records.map((rec) => 'evalPerStepReward' in rec)).toEqual([false, true, false, true, true]);
+    const final = readJson(path.join(trialDir('evaluated'), 'policy-final.json')) as {
+      evaluation: { perStepReward: number };
+    };
+    expect(records.at(-1)!['evalPerStepReward']).toBe(final.evaluation.perStepReward);
+    // The setting is part of the run: --resume keeps it, and a run without it is another trial.
+    const manifest = readJson(path.join(tmp, 'evaluated', 'manifest.json')) as {
+      config: { evaluation?: unknown };
+    };
+    expect(manifest.config.evaluation).toEqual({ every: 2 });
+  });
+
   it('arena export writes every iteration of every trial as CSV, matching metrics.jsonl', () => {
     const r = arena('export', 'hop', '--format', 'csv');
     expect(r.code, r.stderr).toBe(0);

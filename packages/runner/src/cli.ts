@@ -105,6 +105,11 @@ program
     '--resume',
     'continue the run in --out from its last checkpoint, with the options it was started with',
   )
+  .option(
+    '--eval-every <n>',
+    'evaluate the policy deterministically after every n-th iteration (metric evalPerStepReward)',
+  )
+  .option('--eval-episodes <n>', 'episodes per evaluation (default 10)')
   .option('--force', "delete this trial's results in --out and run it from its first iteration")
   .addOption(pluginOption())
   .option('--quiet', 'no progress lines (the result still goes to stdout)')

@@ -176,6 +176,7 @@ export class TrialRunner {
         seed: spec.seed,
         iterations: spec.iterations,
         stepsPerIteration: spec.stepsPerIteration,
+        ...(spec.evaluation ? { evaluation: spec.evaluation } : {}),
         ...(resumeFrom ? { resumeFrom } : {}),
         onIteration: (record, sampledParams) => {
           store.appendRecord(spec.id, record);

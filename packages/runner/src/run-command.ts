@@ -49,6 +49,9 @@ export interface RawRunOptions {
   quiet?: boolean;
   /** Third-party plugin packages or ./paths (--plugin). */
   plugin?: string[];
+  /** Periodic deterministic evaluation: every n iterations, over m episodes. */
+  evalEvery?: string;
+  evalEpisodes?: string;
 }
 
 export interface PreparedRun {
@@ -122,6 +125,16 @@ export async function prepareRun(raw: RawRunOptions): Promise<PreparedRun> {
     tasks: [raw.env],
     seeds: [seed],
     budget: { iterations, stepsPerIteration },
+    ...(raw.evalEvery !== undefined
+      ? {
+          evaluation: {
+            every: integerOption('--eval-every', raw.evalEvery, 1),
+            ...(raw.evalEpisodes !== undefined
+              ? { episodes: integerOption('--eval-episodes', raw.evalEpisodes, 1) }
+              : {}),
+          },
+        }
+      : {}),
     workers: 1,
     samplerWorkers: workers,
   };

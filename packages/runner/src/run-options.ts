@@ -93,6 +93,7 @@ interface ManifestRunConfig {
   readonly budget?: { iterations?: number; stepsPerIteration?: number };
   readonly samplerWorkers?: number;
   readonly plugins?: readonly string[];
+  readonly evaluation?: { every: number; episodes?: number };
 }
 
 /** The options of the run recorded in `out` (an `arena run` directory). */
@@ -127,6 +128,10 @@ export function readRunToResume(out: string): Partial<RawRunOptions> {
   if (c.budget?.stepsPerIteration !== undefined) options.batchSize = String(c.budget.stepsPerIteration);
   if (c.samplerWorkers !== undefined) options.workers = String(c.samplerWorkers);
   if (c.plugins?.length) options.plugin = [...c.plugins];
+  if (c.evaluation) {
+    options.evalEvery = String(c.evaluation.every);
+    if (c.evaluation.episodes !== undefined) options.evalEpisodes = String(c.evaluation.episodes);
+  }
   if (algorithm!.settings)
     options.set = Object.entries(algorithm!.settings).map(([k, v]) => settingText(k, v));
   return options;
@@ -159,6 +164,8 @@ export function resolveRunOptions(
         'force',
         'quiet',
         'plugin',
+        'evalEvery',
+        'evalEpisodes',
       ] as const
     )
       .map((k) => [k, pick(k)])

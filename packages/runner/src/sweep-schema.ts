@@ -116,6 +116,24 @@ export const SweepConfigSchema = Type.Object(
           "Sampling threads per trial; 0 samples in the trial's thread. Results do not depend on it. Default: 0 when the trials at once fill the cores, else ⌊cores / trials at once⌋.",
       }),
     ),
+    evaluation: Type.Optional(
+      Type.Object(
+        {
+          every: Type.Integer({
+            minimum: 1,
+            description: 'Evaluate after every k-th iteration (and after the last).',
+          }),
+          episodes: Type.Optional(
+            Type.Integer({ minimum: 1, default: 10, description: 'Episodes per evaluation (default 10).' }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Periodic deterministic evaluation of the policy during training (mean action, evaluation seed 0, the episodes of `arena eval`), recorded as the metrics evalPerStepReward and evalMeanReturn. Training scores are of the stochastic policy.',
+        },
+      ),
+    ),
     checkpointEvery: Type.Optional(
       Type.Integer({ minimum: 1, default: 1, description: 'Write a resume checkpoint every k iterations.' }),
     ),

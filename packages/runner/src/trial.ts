@@ -18,8 +18,10 @@ import type {
 } from '@policy-arena/core';
 import { RolloutPool, defaultEnvRegistry } from '@policy-arena/envs';
 import type { EnvRegistry } from '@policy-arena/envs';
-import { DEFAULT_POLICY_ARCHITECTURE, POLICY_ARCHITECTURES } from './presets.js';
+import { architectureFor, defaultPolicy } from './default-policy.js';
 import type { PolicyArchitecture } from './presets.js';
+import { periodicEvaluation } from './trial-evaluation.js';
+import type { TrialEvaluation } from './trials.js';
 
 /**
  * One line of a trial's metrics JSONL. Every algorithm reports these; extras follow.
@@ -33,6 +35,9 @@ import type { PolicyArchitecture } from './presets.js';
  * iteration — the steps `meanReturn` is made of, so the terms add up to the mean reward per step,
  * Σ returns / Σ lengths. Vine branch steps and `recordSteps` steps count in `envSteps` but carry no
  * terms. Absent with `meanReturn`, and for envs that report no terms.
+ *
+ * `evalPerStepReward` and `evalMeanReturn`: the deterministic evaluation after this iteration's
+ * update, on the iterations the trial's `evaluation` setting names (trial-evaluation.ts).
  */
 export interface IterationRecord {
   readonly iteration: number;
@@ -64,6 +69,8 @@ export const SHARED_METRICS: readonly string[] = [
   'meanReturn',
   'perStepReward',
   'meanEpisodeLength',
+  'evalPerStepReward',
+  'evalMeanReturn',
   ...TIMING_FIELDS,
 ];
 
@@ -204,6 +211,8 @@ export interface TrialOptions {
   readonly onCheckpoint?: (checkpoint: TrialCheckpoint) => void | Promise<void>;
   /** Default 1: a checkpoint after every iteration. */
   readonly checkpointEvery?: number;
+  /** Periodic deterministic evaluation of the policy (trial-evaluation.ts). */
+  readonly evaluation?: TrialEvaluation;
   /** Monotonic milliseconds, for the `seconds` field (default: performance.now). */
   readonly now?: () => number;
 }
@@ -214,25 +223,7 @@ export interface TrialResult {
   readonly finalParams: Float64Array;
 }
 
-/** The policy architecture of a task (Table 2), or the default for third-party tasks. */
-export function architectureFor(envId: string): PolicyArchitecture {
-  return POLICY_ARCHITECTURES[envId] ?? DEFAULT_POLICY_ARCHITECTURE;
-}
-
-/** The Gaussian policy of Appendix D for an env spec and architecture. */
-export function defaultPolicy(spec: EnvSpec, architecture: PolicyArchitecture, rng: Rng): GaussianPolicy {
-  if (spec.actionSpace.kind !== 'box')
-    throw new TypeError(`${spec.id}: only continuous action spaces are supported`);
-  return GaussianPolicy.create(
-    {
-      obsDim: spec.observationSpace.shape[0],
-      actDim: spec.actionSpace.shape[0],
-      hidden: architecture.hidden,
-      outputInitScale: architecture.outputInitScale,
-    },
-    rng,
-  );
-}
+export { architectureFor, defaultPolicy } from './default-policy.js';
 
 function mean(xs: readonly number[]): number {
   return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -262,6 +253,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
   const policy = makePolicy(spec, envId, trialRng.split('policy-init'));
   const resume = options.resumeFrom;
   if (resume) policy.setParams(resume.params);
+  const evaluation = await periodicEvaluation(options.evaluation, registry, envId, iterations);
   const pool = await RolloutPool.create({
     envId,
     policy: policy.config,
@@ -273,6 +265,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
     optimizer = plugin.create(config, { envSpec: spec, policy, rng: trialRng.split('plugin') });
     if (resume) optimizer.load(resume.optimizerState);
   } catch (e) {
+    evaluation.close();
     await pool.close();
     throw e;
   }
@@ -351,6 +344,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
         makeEnv: async () => registry.make(envId),
       };
       const extras = checkedExtras(plugin.name, iteration, await optimizer.iterate(ctx));
+      const evaluated = evaluation.after(iteration, policy);
       totalSteps += steps;
       const meanReturn = mean(returns);
       const cpuSeconds = (threadCpuSeconds() ?? NaN) + pool.workerCpuSeconds - cpuStarted;
@@ -368,6 +362,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
         ...scores,
         ...terms,
         ...extras,
+        ...evaluated,
         seconds: (now() - started) / 1000,
         ...(Number.isFinite(cpuSeconds) ? { cpuSeconds } : {}),
       };
@@ -385,6 +380,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
     }
   } finally {
     optimizer.dispose?.();
+    evaluation.close();
     await pool.close();
   }
   return { records, finalParams: policy.getParams() };

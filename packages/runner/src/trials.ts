@@ -43,6 +43,14 @@ export interface TrialSpec {
   readonly backend: BackendName;
   /** Which code the trial runs: part of the fingerprint, so a resume after an upgrade is refused. */
   readonly plugin: PluginIdentity;
+  /** Periodic deterministic evaluation (absent: none; absent from older specs, so their fingerprints hold). */
+  readonly evaluation?: TrialEvaluation;
+}
+
+/** Evaluate the policy deterministically after every `every`-th iteration, over `episodes` episodes. */
+export interface TrialEvaluation {
+  readonly every: number;
+  readonly episodes: number;
 }
 
 /** The plugin's package and version (or its module's content hash) and its config schema's hash. */
@@ -201,6 +209,9 @@ export function expandTrials(loaded: LoadedSweepConfig): TrialSpec[] {
             stepsPerIteration: override.stepsPerIteration ?? base.stepsPerIteration,
             backend,
             plugin: identity,
+            ...(config.evaluation
+              ? { evaluation: { every: config.evaluation.every, episodes: config.evaluation.episodes ?? 10 } }
+              : {}),
           });
         }
       }
