@@ -99,7 +99,20 @@ const FILE_ERRORS: Readonly<Record<string, string>> = {
  */
 export async function readSweepConfig(file: string, options: ReadSweepOptions): Promise<LoadedSweepConfig> {
   const full = path.resolve(file);
-  const text = readConfigText(full);
+  return parseSweepConfig(full, readConfigText(full), options);
+}
+
+/**
+ * `readSweepConfig` for a config's text already in hand: a queue worker checks and loads the
+ * config the submitting `arena sweep` read, as it read it. `file` places the text (plugin paths are
+ * resolved from its directory) and names it in messages.
+ */
+export async function parseSweepConfig(
+  file: string,
+  text: string,
+  options: ReadSweepOptions,
+): Promise<LoadedSweepConfig> {
+  const full = path.resolve(file);
   const tooDeep = nestingIssue(text);
   if (tooDeep) throw new ConfigError(full, [tooDeep]);
 

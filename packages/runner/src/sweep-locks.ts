@@ -48,3 +48,12 @@ export async function lockTrial(
     throw e;
   }
 }
+
+/** Whether a live process holds the lock of the trial directory `dir` (a stale lock is not held). */
+export function trialLockHeld(dir: string): Promise<boolean> {
+  return lockfile.check(dir, {
+    realpath: false,
+    lockfilePath: path.join(dir, '.lock'),
+    stale: LOCK_STALE_MS,
+  });
+}

@@ -24,6 +24,8 @@ export interface SweepOptions {
   /** Sampling threads per trial (default: the cores left over by the concurrent trials). */
   readonly samplerWorkers?: number;
   readonly shard?: Shard;
+  /** Only these trials (ids), instead of a shard: a queue worker runs the one trial of its job. */
+  readonly trialIds?: readonly string[];
   readonly checkpointEvery?: number;
   /** Seconds without a finished iteration before a trial is stopped (default: config, else 3600). */
   readonly iterationTimeout?: number;
@@ -86,7 +88,8 @@ export async function prepareSweep(configFile: string, options: SweepOptions): P
  */
 export function prepareLoadedSweep(loaded: LoadedSweepConfig, options: SweepOptions): PreparedSweep {
   const trials = expandTrials(loaded);
-  const selected = selectShard(trials, options.shard);
+  const only = options.trialIds ? new Set(options.trialIds) : undefined;
+  const selected = only ? trials.filter((t) => only.has(t.id)) : selectShard(trials, options.shard);
   const cwd = options.cwd ?? process.cwd();
   const outDir =
     options.out !== undefined
