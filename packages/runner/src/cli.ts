@@ -4,7 +4,8 @@
  *
  *   arena run --algo trpo-single-path --env cartpole-v1 --seed 1 --iterations 50 --out runs/x
  *     (a one-trial sweep: the same results store, resume and report as a sweep)
- *   arena sweep sweeps/figure4.jsonc --workers 2 [--shard 1/4]
+ *   arena sweep sweeps/figure4.jsonc --workers 2 [--shard 1/4] [--queue redis://host:6379]
+ *   arena worker --queue redis://host:6379 ; arena status <dir|url> ; arena merge <out> <dir…>
  *   arena report runs/figure4 [more directories… --out dir] [--x steps]
  *   arena schema > sweep.schema.json
  *   arena list [--json]
@@ -35,6 +36,7 @@ import { systemClock } from './services.js';
 import { parseShard } from './trials.js';
 import { writeReport } from './report.js';
 import { registerArtifactCommands } from './artifact-commands.js';
+import { registerClusterCommands, submitToQueue } from './cluster-commands.js';
 import { describePlugin, formatDescription } from './describe.js';
 import { commandPlugins } from './plugins.js';
 import type { LoadedPlugin } from './plugins.js';
@@ -182,6 +184,8 @@ program
   )
   .option('--progress-interval <seconds>', 'seconds between progress lines when not on a TTY', '10')
   .option('--quiet', 'no progress output')
+  .option('--queue <redis-url>', 'queue the trials for `arena worker` processes instead of running them here')
+  .option('--no-wait', 'with --queue: return once the trials are queued')
   .action(async (configFile: string, raw: Record<string, string | boolean | undefined>) => {
     const workers = positiveInteger('--workers', raw['workers'] as string | undefined);
     const samplerWorkers = nonNegativeInteger(
@@ -236,6 +240,7 @@ program
       : process.stderr.isTTY
         ? new TtyReporter(process.stderr, systemClock)
         : new PlainReporter((line) => process.stderr.write(line + '\n'), systemClock, interval);
+    if (raw['queue'] !== undefined) return submitToQueue(prepared, raw, reporter);
     const controller = interruptible();
     const summary = await runSweep(prepared, { reporter, signal: controller.signal });
     if (controller.signal.aborted) interrupted();
@@ -248,6 +253,8 @@ program
     );
     if (failed) process.exitCode = 1;
   });
+
+registerClusterCommands(program); // worker, status, merge (and --queue above)
 
 program
   .command('report')
