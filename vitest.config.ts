@@ -24,6 +24,7 @@ const slow: Record<string, readonly string[]> = {
   ],
   'cross-package': [
     'artifacts.test.ts',
+    'cluster.test.ts',
     'comparison-algorithms.test.ts',
     'pack-install.test.ts',
     'plugin-guide.test.ts',
