@@ -32,7 +32,7 @@ export function isQueueUrl(text: string): boolean {
 
 /** The URL without its password, for messages and status lines. */
 export function redactUrl(text: string): string {
-  return text.replace(/^(rediss?:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
 }
 
 /** Parses a queue URL; a malformed one is a UsageError naming `flag`. */
