@@ -6,9 +6,10 @@
  * Submitting again is idempotent: a job's id is its trial and directory, so a trial already
  * waiting or running is left as it is; finished trials are skipped as by a local sweep; a trial
  * whose job completed or failed but whose results are not complete (a failure, results deleted) is
- * queued afresh. Following is by queue events (progress, completions, failures, stalls), checked
- * every few seconds against the jobs' states so that a missed event cannot leave it waiting. Ctrl-C
- * stops following; the jobs stay queued.
+ * queued afresh. Larger trials (by env steps) are queued at a higher priority. Following is by
+ * queue events (progress, completions, failures, stalls), checked every few seconds against the
+ * jobs' states so that a missed event cannot leave it waiting. Ctrl-C stops following; the jobs
+ * stay queued.
  */
 import { Queue, QueueEvents } from 'bullmq';
 import type { Job, JobsOptions } from 'bullmq';
@@ -55,11 +56,22 @@ const RECONCILE_MS = 5_000;
 /** Jobs per addBulk call. */
 const BULK = 500;
 
-function jobOptions(jobId: string): JobsOptions {
+function jobOptions(jobId: string, priority: number): JobsOptions {
   // One attempt: a trial that fails fails the same way again (its seed fixes it). Stalls (a dead
   // worker) are retried by the workers' stalled-job check, not counted as attempts. Finished jobs
-  // stay (a few hundred bytes each) so `arena status` can list them; a new submission replaces them.
-  return { jobId, attempts: 1, removeOnComplete: false, removeOnFail: false };
+  // stay (a few kilobytes each) so `arena status` can list them; a new submission replaces them.
+  return { jobId, priority, attempts: 1, removeOnComplete: false, removeOnFail: false };
+}
+
+/**
+ * BullMQ priorities (1 = first) by env-step budget, largest first: the paper's hopper and walker
+ * trials (200M steps) start before swimmer (10M) and cart-pole ones, so the sweep does not end
+ * with one long trial running alone while the other workers idle.
+ */
+function priorities(specs: readonly TrialSpec[]): (spec: TrialSpec) => number {
+  const work = (spec: TrialSpec) => spec.iterations * spec.stepsPerIteration;
+  const sizes = [...new Set(specs.map(work))].sort((a, b) => b - a);
+  return (spec) => 1 + sizes.indexOf(work(spec));
 }
 
 export async function submitSweep(
@@ -89,6 +101,7 @@ export async function submitSweep(
     const toAdd: { name: string; data: TrialJobData; opts: JobsOptions }[] = [];
     let alreadyQueued = 0;
     const bySpec = new Map<string, TrialSpec>();
+    const priority = priorities(pending);
     for (const spec of pending) {
       const jobId = trialJobId(prepared.outDir, spec.id);
       bySpec.set(jobId, spec);
@@ -117,7 +130,7 @@ export async function submitSweep(
           iterationTimeout: prepared.iterationTimeout,
           submitted: { host, pid: process.pid, at },
         },
-        opts: jobOptions(jobId),
+        opts: jobOptions(jobId, priority(spec)),
       });
     }
     for (let i = 0; i < toAdd.length; i += BULK) await queue.addBulk(toAdd.slice(i, i + BULK));
