@@ -141,6 +141,28 @@ describe('arena merge', () => {
     expect(fs.readdirSync(path.join(out, 'trials')).sort()).toEqual(IDS); // no temporary directory left
   });
 
+  it('merges into one of the directories, whose trials take part like the others', async () => {
+    const a = sweepDir('into-a', { [IDS[0]!]: { records: 4, status: 'done' } });
+    const b = sweepDir('into-b', { [IDS[1]!]: { records: 4, status: 'done' } });
+    expect(await mergeSweepDirs(a, [b])).toMatchObject({ trials: 2, copied: 1, duplicates: 0, done: 2 });
+    expect(lines(a, IDS[1]!)).toEqual(lines(b, IDS[1]!));
+    // Again, naming it among the inputs too: identical copies are found and nothing is copied.
+    expect(await mergeSweepDirs(a, [a, b])).toMatchObject({ trials: 2, copied: 0, duplicates: 1, done: 2 });
+  });
+
+  it('merges shard directories that live inside the output directory', async () => {
+    const out = path.join(tmp, 'nest');
+    sweepDir('nest/shard-1', { [IDS[0]!]: { records: 4, status: 'done' } });
+    sweepDir('nest/shard-2', { [IDS[1]!]: { records: 4, status: 'done' } });
+    const r = await mergeSweepDirs(out, [path.join(out, 'shard-1'), path.join(out, 'shard-2')]);
+    expect(r).toMatchObject({ trials: 2, copied: 2, done: 2 });
+    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'shard-1', 'shard-2', 'trials']);
+    fs.mkdirSync(path.join(tmp, 'busy', 'other'), { recursive: true });
+    await expect(mergeSweepDirs(path.join(tmp, 'busy'), [path.join(out, 'shard-1')])).rejects.toThrow(
+      /"\S+busy" is not empty and holds no sweep/,
+    );
+  });
+
   it.each([
     [
       'a trial being run',

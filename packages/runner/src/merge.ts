@@ -8,8 +8,9 @@
  * same config, plugin versions and budgets); every trial's trial.json must carry that fingerprint;
  * no trial may be running (a live lock); a trial present in two directories must hold the same
  * records there apart from the timing fields, or one a prefix of the other (a shard interrupted in
- * one copy and finished in another): the longer is kept. `<out>` may be new, empty, or one of the
- * sweep's directories (its trials take part like the others'). Each trial is copied into a
+ * one copy and finished in another): the longer is kept. `<out>` may be new, empty, hold only the
+ * directories to merge (`arena merge runs/x runs/x/shard-*`), or be one of the sweep's directories
+ * (its trials take part like the others'). Each trial is copied into a
  * temporary directory and renamed into place, and manifest.json is rewritten last, under its lock.
  */
 import crypto from 'node:crypto';
@@ -108,9 +109,17 @@ export async function mergeSweepDirs(
   checkOutputDir(outArg, 'the merge output');
   const out = path.resolve(outArg);
   const outIsSweep = fs.existsSync(path.join(out, MANIFEST_FILE));
-  if (fs.existsSync(out) && !outIsSweep && fs.readdirSync(out).some((e) => !e.startsWith('.'))) {
+  // The shard directories may live inside the output directory (runs/x/shard-1 … → runs/x).
+  const inputs = dirArgs.map((d) => path.resolve(d));
+  const holdsInput = (entry: string) =>
+    inputs.some((d) => d === path.join(out, entry) || d.startsWith(path.join(out, entry) + path.sep));
+  if (
+    fs.existsSync(out) &&
+    !outIsSweep &&
+    fs.readdirSync(out).some((e) => !e.startsWith('.') && !holdsInput(e))
+  ) {
     throw new UsageError(
-      `"${outArg}" is not empty and holds no sweep (${MANIFEST_FILE}); merge into a new or empty directory, or into one of the sweep's directories`,
+      `"${outArg}" is not empty and holds no sweep (${MANIFEST_FILE}); merge into a new or empty directory, one holding only the directories to merge, or one of the sweep's directories`,
     );
   }
   const dirs: string[] = outIsSweep ? [out] : [];
