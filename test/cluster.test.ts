@@ -7,8 +7,9 @@
  *   redis-server (Debian's package; `.ci/run` installs it) is started on a free loopback port and
  *   stopped by the test; where it is not installed, outside CI, those tests are skipped with the
  *   reason;
- * - shards in separate directories, `arena merge`d, give the records of one unsharded sweep, and
- *   directories of different sweeps or with conflicting copies of a trial are refused.
+ * - shards in separate directories (run by docs/cluster/slurm-array.sh, as Slurm array tasks would
+ *   run it), `arena merge`d, give the records of one unsharded sweep, and directories of different
+ *   sweeps or with conflicting copies of a trial are refused.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -21,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = path.join(root, 'packages/runner/dist/cli.js');
+const slurmScript = path.join(root, 'docs/cluster/slurm-array.sh');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'arena-cluster-'));
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -357,19 +359,26 @@ describe('shards in their own directories, merged', () => {
     const file = config('merge', 5);
     const one = path.join(tmp, 'merge-one');
     expect(arena('sweep', file, '--out', one, '--workers', '2', '--quiet').code).toBe(0);
-    for (const i of [1, 2]) {
-      const r = arena(
-        'sweep',
-        file,
-        '--shard',
-        `${i}/2`,
-        '--out',
-        path.join(tmp, `shard-${i}`),
-        '--workers',
-        '2',
-        '--quiet',
-      );
-      expect(r.code, r.stderr).toBe(0);
+    // The shards as docs/cluster/slurm-array.sh runs them, array tasks 0 and 1 of 2.
+    for (const task of [0, 1]) {
+      const r = spawnSync('bash', [slurmScript], {
+        cwd: tmp,
+        encoding: 'utf8',
+        timeout: 300_000,
+        env: {
+          ...process.env,
+          SLURM_ARRAY_TASK_ID: String(task),
+          SLURM_ARRAY_TASK_COUNT: '2',
+          SLURM_CPUS_PER_TASK: '2',
+          SLURM_SUBMIT_DIR: tmp,
+          SAMPLERS: '1',
+          CONFIG: file,
+          RUNS: tmp,
+          ARENA: `${process.execPath} ${cli}`,
+        },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^shard ${task + 1}/2 of .* -> ${tmp}/shard-${task + 1} on `, 'm'));
     }
     expect(Object.keys(results(path.join(tmp, 'shard-1')))).toHaveLength(2);
 
@@ -389,15 +398,6 @@ describe('shards in their own directories, merged', () => {
     const report = arena('report', merged);
     expect(report.code, report.stderr).toBe(0);
     expect(report.stdout).toMatch(/^report: 4\/4 trials finished/);
-
-    // Merging into one of the shard directories, and merging again (copies identical apart from timing), work too.
-    const into = arena('merge', path.join(tmp, 'shard-1'), path.join(tmp, 'shard-2'));
-    expect(into.code, into.stderr).toBe(0);
-    expect(results(path.join(tmp, 'shard-1'))).toEqual(results(one));
-    const twice = arena('merge', merged, path.join(tmp, 'shard-1'));
-    expect(twice.code, twice.stderr).toBe(0);
-    expect(twice.stderr).toMatch(/4 found in more than one directory/);
-    expect(results(merged)).toEqual(results(one));
   });
 
   it('refuse directories of another config, and two copies of a trial that differ, writing nothing', () => {
