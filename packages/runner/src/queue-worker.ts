@@ -255,6 +255,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   );
 
   const queue = options.untilEmpty ? new Queue(target.queue, { connection: target.connection }) : undefined;
+  queue?.on('error', () => {}); // the worker's own 'error' handler reports connection trouble
   let poll: ReturnType<typeof setTimeout> | undefined;
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= worker.close());
