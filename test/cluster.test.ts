@@ -74,6 +74,18 @@ function results(dir: string): Record<string, string> {
   return out;
 }
 
+/** trial id → the names of its files (records, checkpoint, trial.json, saved policies; not its lock). */
+function files(dir: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const id of fs.readdirSync(path.join(dir, 'trials')).sort()) {
+    out[id] = fs
+      .readdirSync(path.join(dir, 'trials', id))
+      .filter((f) => !f.startsWith('.'))
+      .sort();
+  }
+  return out;
+}
+
 function readJson<T>(file: string): T | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
@@ -233,6 +245,7 @@ describe.skipIf(!redisServer && !inCi)('a trial queue on Redis (BullMQ)', () => 
 
     // The records equal the local sweep's; the killed trial resumed from its checkpoint, on b.
     expect(results(dir)).toEqual(results(local));
+    expect(files(dir)).toEqual(files(local));
     const state = readJson<TrialJson>(path.join(dir, 'trials', killed, 'trial.json'))!;
     expect(state.status).toBe('done');
     expect(state.starts).toHaveLength(2);
@@ -387,6 +400,7 @@ describe('shards in their own directories, merged', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^merged 2 directories into .*: 4 trials, 4 done \(4 copied\)/m);
     expect(results(merged)).toEqual(results(one));
+    expect(files(merged)).toEqual(files(one));
     const manifest = readJson<{ trials: { status: string; iterationsDone: number }[] }>(
       path.join(merged, 'manifest.json'),
     )!;

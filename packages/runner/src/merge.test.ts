@@ -104,6 +104,8 @@ function sweepDir(
         ...(t.error ? { failure: { type: 'Error', message: t.error } } : {}),
       }),
     );
+    fs.writeFileSync(path.join(trialDir, 'policy-final.json'), `{"trial":"${id}"}`);
+    fs.writeFileSync(path.join(trialDir, '.checkpoint.json.1.abcd.tmp'), '{"half":');
     if (t.lock) {
       fs.mkdirSync(path.join(trialDir, '.lock'));
       const when = t.lock === 'live' ? new Date() : new Date(Date.now() - 60_000);
@@ -139,6 +141,15 @@ describe('arena merge', () => {
       ['done', 4],
     ]);
     expect(fs.readdirSync(path.join(out, 'trials')).sort()).toEqual(IDS); // no temporary directory left
+    // Every file of a trial but its lock and a killed writer's temporary files.
+    expect(fs.readdirSync(path.join(out, 'trials', IDS[0]!)).sort()).toEqual([
+      'metrics.jsonl',
+      'policy-final.json',
+      'trial.json',
+    ]);
+    expect(fs.readFileSync(path.join(out, 'trials', IDS[0]!, 'policy-final.json'), 'utf8')).toBe(
+      `{"trial":"${IDS[0]}"}`,
+    );
   });
 
   it('merges into one of the directories, whose trials take part like the others', async () => {

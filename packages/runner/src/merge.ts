@@ -10,8 +10,9 @@
  * records there apart from the timing fields, or one a prefix of the other (a shard interrupted in
  * one copy and finished in another): the longer is kept. `<out>` may be new, empty, hold only the
  * directories to merge (`arena merge runs/x runs/x/shard-*`), or be one of the sweep's directories
- * (its trials take part like the others'). Each trial is copied into a
- * temporary directory and renamed into place, and manifest.json is rewritten last, under its lock.
+ * (its trials take part like the others'). Each trial — all its files: records, checkpoint,
+ * trial.json, saved policies — is copied into a temporary directory and renamed into place, and
+ * manifest.json is rewritten last, under its lock.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -246,14 +247,19 @@ export async function mergeSweepDirs(
       const tmp = path.join(out, 'trials', `.merge-${crypto.randomBytes(4).toString('hex')}`);
       fs.mkdirSync(tmp);
       try {
-        writeFileAtomic(path.join(tmp, 'metrics.jsonl'), copy.lines.map((l) => l + '\n').join(''));
-        if (fs.existsSync(from.checkpointFile(id))) {
-          writeFileAtomic(
-            path.join(tmp, 'checkpoint.json'),
-            fs.readFileSync(from.checkpointFile(id), 'utf8'),
-          );
+        // Every file of the trial (checkpoint, trial.json, saved policies…), dot-files (its lock,
+        // temporary files) aside; metrics.jsonl as read, without a line cut by a kill.
+        for (const entry of fs.readdirSync(from.trialDir(id), { withFileTypes: true })) {
+          if (!entry.isFile() || entry.name.startsWith('.')) continue;
+          const to = path.join(tmp, entry.name);
+          if (entry.name === 'metrics.jsonl') {
+            writeFileAtomic(to, copy.lines.map((l) => l + '\n').join(''));
+          } else {
+            fs.copyFileSync(path.join(from.trialDir(id), entry.name), to);
+          }
         }
-        writeFileAtomic(path.join(tmp, 'trial.json'), fs.readFileSync(from.stateFile(id), 'utf8'));
+        if (!fs.existsSync(path.join(tmp, 'metrics.jsonl')))
+          writeFileAtomic(path.join(tmp, 'metrics.jsonl'), '');
         const target = outStore.trialDir(id);
         const old = fs.existsSync(target) ? `${tmp}-old` : undefined;
         if (old) fs.renameSync(target, old);
