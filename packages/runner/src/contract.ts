@@ -26,6 +26,7 @@ import type { AlgorithmPlugin, BackendName, Json, Optimizer, PresetName } from '
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { pluginConfigIssues, resolvePluginConfig } from './config.js';
 import { PRESETS } from './presets.js';
+import { EVALUATION_METRICS } from './trial-evaluation.js';
 import { SHARED_METRICS, runTrial, sortExtras, withoutTiming } from './trial.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
 
@@ -275,7 +276,7 @@ async function behaviourProblems(
     if (!(r.episodes > 0)) problems.push(`iteration ${r.iteration} completed no episode`);
     previousSteps = r.envSteps;
     for (const k of SHARED_METRICS)
-      if (!Number.isFinite(r[k]))
+      if (!Number.isFinite(r[k]) && !(EVALUATION_METRICS.includes(k) && r[k] === undefined))
         problems.push(`iteration ${r.iteration}: ${k} = ${r[k]}, not a finite number`);
   }
   if (!first.finalParams.every(Number.isFinite))

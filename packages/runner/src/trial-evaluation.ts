@@ -10,6 +10,9 @@ import type { Env, GaussianPolicy } from '@policy-arena/core';
 import type { EnvRegistry } from '@policy-arena/envs';
 import type { TrialEvaluation } from './trials.js';
 
+/** The metrics an evaluated iteration's record carries (absent from the others). */
+export const EVALUATION_METRICS: readonly string[] = ['evalPerStepReward', 'evalMeanReturn'];
+
 export interface PeriodicEvaluation {
   /** The metrics to add to iteration `iteration`'s record (none when it is not evaluated). */
   after(iteration: number, policy: GaussianPolicy): Record<string, number>;

@@ -20,7 +20,7 @@ import { RolloutPool, defaultEnvRegistry } from '@policy-arena/envs';
 import type { EnvRegistry } from '@policy-arena/envs';
 import { architectureFor, defaultPolicy } from './default-policy.js';
 import type { PolicyArchitecture } from './presets.js';
-import { periodicEvaluation } from './trial-evaluation.js';
+import { EVALUATION_METRICS, periodicEvaluation } from './trial-evaluation.js';
 import type { TrialEvaluation } from './trials.js';
 
 /**
@@ -69,8 +69,7 @@ export const SHARED_METRICS: readonly string[] = [
   'meanReturn',
   'perStepReward',
   'meanEpisodeLength',
-  'evalPerStepReward',
-  'evalMeanReturn',
+  ...EVALUATION_METRICS,
   ...TIMING_FIELDS,
 ];
 
