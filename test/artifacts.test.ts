@@ -215,6 +215,17 @@ describe('saved policies', () => {
     expect(arena('export', 'hop', '--out', 'hop.csv').code).toBe(0);
     expect(fs.readFileSync(path.join(tmp, 'hop.csv'), 'utf8')).toBe(r.stdout);
     expect(arena('export', 'nothing-here').stderr).toMatch(/not a results directory/);
+    const tb = arena('export', 'hop', '--format', 'tensorboard', '--out', 'tb');
+    expect(tb.code, tb.stderr).toBe(0);
+    const [trial] = fs.readdirSync(path.join(tmp, 'tb'));
+    const [events] = fs.readdirSync(path.join(tmp, 'tb', trial!));
+    expect(events).toMatch(/^events\.out\.tfevents\.\d+\.arena$/);
+    // The version record and one record per iteration: 8-byte length, CRC, data, CRC.
+    const bytes = fs.readFileSync(path.join(tmp, 'tb', trial!, events!));
+    let count = 0;
+    for (let at = 0; at < bytes.length; count++) at += 16 + Number(bytes.readBigUInt64LE(at));
+    expect(count).toBe(1 + records.length);
+    expect(arena('export', 'hop', '--format', 'tensorboard').stderr).toMatch(/needs --out/);
   });
 
   it('arena run --config takes the options from a JSONC file, flags winning; unknown keys are named', () => {

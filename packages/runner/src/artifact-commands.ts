@@ -7,7 +7,7 @@ import { Option } from 'commander';
 import { UsageError } from './config.js';
 import { writeFileAtomic } from './store-files.js';
 import { evaluateSaved, formatEvaluation } from './eval-command.js';
-import { metricsCsv } from './export.js';
+import { metricsCsv, writeTensorboard } from './export.js';
 import { renderSaved } from './render.js';
 import type { SavedPolicyKind } from './saved-policies.js';
 
@@ -39,11 +39,23 @@ const policyTarget = (cmd: Command) =>
 export function registerArtifactCommands(program: Command): void {
   program
     .command('export')
-    .description("write a results directory's metrics as one table: a row per trial and iteration")
+    .description(
+      "write a results directory's metrics for other tools: one CSV table, or a TensorBoard log directory",
+    )
     .argument('<dir>', 'an `arena run` or `arena sweep` output directory')
-    .addOption(new Option('--format <format>', 'table format').choices(['csv']).default('csv'))
-    .option('--out <file>', 'write to this file instead of stdout')
-    .action((dir: string, raw: { out?: string }) => {
+    .addOption(
+      new Option('--format <format>', 'csv or tensorboard').choices(['csv', 'tensorboard']).default('csv'),
+    )
+    .option('--out <path>', 'csv: a file instead of stdout; tensorboard: the log directory (required)')
+    .action((dir: string, raw: { format: string; out?: string }) => {
+      if (raw.format === 'tensorboard') {
+        if (!raw.out) throw new UsageError('--format tensorboard needs --out <log directory>');
+        const files = writeTensorboard(dir, raw.out);
+        process.stdout.write(
+          `${files.length} event file(s) in ${raw.out} (tensorboard --logdir ${raw.out})\n`,
+        );
+        return;
+      }
       const text = metricsCsv(dir);
       if (raw.out) writeFileAtomic(raw.out, text);
       else process.stdout.write(text);
