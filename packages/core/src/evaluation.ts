@@ -29,29 +29,55 @@ export interface EvaluationResult extends EvaluationOptions {
   readonly lengths: readonly number[];
 }
 
+/** What an evaluation episode reports after each step (`evaluationEpisode`'s observer). */
+export interface EvaluationStep {
+  /** Steps taken so far in the episode (0 right after the reset). */
+  readonly steps: number;
+  /** Undiscounted return so far. */
+  readonly total: number;
+  /** The episode ended at this step (terminated or truncated). */
+  readonly done: boolean;
+}
+
+/**
+ * Episode k of an evaluation with `seed`: its reset seed and action noise come from
+ * `Rng.fromSeed(seed, 'evaluation').splitIndex('episode', k)`. `onStep`, called after the reset and
+ * after every step, may return false to stop the episode early (`arena render --steps`).
+ */
+export function evaluationEpisode(
+  env: Env,
+  policy: GaussianMlp,
+  options: { readonly seed: number; readonly deterministic: boolean },
+  k: number,
+  onStep?: (step: EvaluationStep) => boolean | void,
+): { readonly total: number; readonly steps: number } {
+  const episodeRng = Rng.fromSeed(options.seed, 'evaluation').splitIndex('episode', k);
+  const action = new Float64Array(policy.actDim);
+  let obs = env.reset(episodeRng.seed31());
+  let total = 0;
+  let steps = 0;
+  if (onStep?.({ steps, total, done: false }) === false) return { total, steps };
+  for (;;) {
+    if (options.deterministic) action.set(policy.means(obs));
+    else policy.act(obs, episodeRng, action);
+    const r = env.step(action);
+    total += r.reward;
+    steps++;
+    obs = r.observation;
+    const done = r.terminated || r.truncated;
+    if (onStep?.({ steps, total, done }) === false || done) return { total, steps };
+  }
+}
+
 export function evaluatePolicy(env: Env, policy: GaussianMlp, options: EvaluationOptions): EvaluationResult {
   const { episodes, seed, deterministic } = options;
   if (!Number.isInteger(episodes) || episodes < 1) {
     throw new RangeError(`evaluatePolicy: episodes must be a positive integer, got ${episodes}`);
   }
-  const rng = Rng.fromSeed(seed, 'evaluation');
-  const action = new Float64Array(policy.actDim);
   const returns: number[] = [];
   const lengths: number[] = [];
   for (let k = 0; k < episodes; k++) {
-    const episodeRng = rng.splitIndex('episode', k);
-    let obs = env.reset(episodeRng.seed31());
-    let total = 0;
-    let steps = 0;
-    for (;;) {
-      if (deterministic) action.set(policy.means(obs));
-      else policy.act(obs, episodeRng, action);
-      const r = env.step(action);
-      total += r.reward;
-      steps++;
-      obs = r.observation;
-      if (r.terminated || r.truncated) break;
-    }
+    const { total, steps } = evaluationEpisode(env, policy, { seed, deterministic }, k);
     returns.push(total);
     lengths.push(steps);
   }

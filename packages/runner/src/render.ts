@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import gifenc from 'gifenc';
-import { Rng } from '@policy-arena/core';
+import { evaluationEpisode } from '@policy-arena/core';
 import { makeEnv, sideView } from '@policy-arena/envs';
 import type { SideViewScene } from '@policy-arena/envs';
 import { UsageError } from './config.js';
@@ -123,26 +123,23 @@ export async function renderSaved(options: RenderOptions): Promise<RenderOutcome
     stride = options.stride ?? Math.max(1, Math.round(1 / (25 * dt)));
     framesPerSecond = 1 / (stride * dt);
     const maxSteps = options.maxSteps ?? env.spec.maxEpisodeSteps;
-    // The same episode stream as `arena eval` with this seed: its first episode.
-    const rng = Rng.fromSeed(options.seed, 'evaluation').splitIndex('episode', 0);
-    let obs = env.reset(rng.seed31());
-    const first = sideView(env);
-    if (!first) throw new UsageError(`${file.env.id}: arena render cannot draw this task`);
-    const caption = (t: number) =>
-      `${file.algorithm.name} · ${file.env.id} · step ${t} · return ${episodeReturn.toFixed(0)}`;
-    frames.push(sceneSvg(first, width, caption(0)));
-    const action = new Float64Array(policy.actDim);
-    while (steps < maxSteps) {
-      if (options.deterministic) action.set(policy.means(obs));
-      else policy.act(obs, rng, action);
-      const r = env.step(action);
-      steps++;
-      episodeReturn += r.reward;
-      obs = r.observation;
-      const done = r.terminated || r.truncated;
-      if (steps % stride === 0 || done) frames.push(sceneSvg(sideView(env)!, width, caption(steps)));
-      if (done) break;
-    }
+    const draw = (t: number, total: number) => {
+      const scene = sideView(env);
+      if (!scene) throw new UsageError(`${file.env.id}: arena render cannot draw this task`);
+      const caption = `${file.algorithm.name} · ${file.env.id} · step ${t} · return ${total.toFixed(0)}`;
+      frames.push(sceneSvg(scene, width, caption));
+    };
+    // The first episode of `arena eval` with this seed, drawn from its reset state on (t = 0).
+    ({ steps, total: episodeReturn } = evaluationEpisode(
+      env,
+      policy,
+      { seed: options.seed, deterministic: options.deterministic },
+      0,
+      ({ steps: t, total, done }) => {
+        if (t % stride === 0 || done) draw(t, total);
+        return t < maxSteps;
+      },
+    ));
   } finally {
     env.close();
   }
