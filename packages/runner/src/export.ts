@@ -17,7 +17,7 @@ const LEADING = ['trial', 'algorithm', 'label', 'task', 'seed'] as const;
 
 function csvField(value: unknown): string {
   if (value === undefined || value === null) return '';
-  const text = typeof value === 'number' ? String(value) : String(value);
+  const text = String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -57,17 +57,15 @@ export function readRunConfig(file: string): Partial<RawRunOptions> {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new UsageError(`--config ${file}: expected an object of run options`);
   }
-  const first = [...Value.Errors(Type.Partial(runConfigSchema), doc)][0];
+  const known = Object.keys(runConfigSchema.properties);
+  const unknown = Object.keys(doc).find((key) => !known.includes(key));
+  if (unknown !== undefined) {
+    throw new UsageError(`--config ${file}: unknown option "${unknown}" (options: ${known.join(', ')})`);
+  }
+  const first = Value.Errors(Type.Partial(runConfigSchema), doc).First();
   if (first) {
-    const key = first.path.replace(/^\//, '') || '(top)';
-    const known = Object.keys(runConfigSchema.properties).join(', ');
-    throw new UsageError(
-      first.type === 42 ||
-      /additional/i.test(first.message) ||
-      !(first.path.split('/')[1]! in runConfigSchema.properties)
-        ? `--config ${file}: unknown option "${key}" (options: ${known})`
-        : `--config ${file}: ${key}: ${first.message}, got ${JSON.stringify(first.value)}`,
-    );
+    const key = first.path.replace(/^\//, '');
+    throw new UsageError(`--config ${file}: ${key}: ${first.message}, got ${JSON.stringify(first.value)}`);
   }
   const c = doc as RunConfigFile;
   const out: Partial<RawRunOptions> = {};
