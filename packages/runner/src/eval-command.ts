@@ -6,8 +6,7 @@
  */
 import { evaluatePolicy } from '@policy-arena/core';
 import type { EvaluationResult } from '@policy-arena/core';
-import { makeEnv } from '@policy-arena/envs';
-import { checkPolicyFitsEnv, loadPolicy } from './saved-policies.js';
+import { openSavedPolicy } from './saved-policies.js';
 import type { SavedPolicyKind } from './saved-policies.js';
 
 export interface EvalOptions {
@@ -28,13 +27,11 @@ export interface EvalOutcome extends EvaluationResult {
 }
 
 export async function evaluateSaved(options: EvalOptions): Promise<EvalOutcome> {
-  const { policy, file, path } = loadPolicy(options.target, {
+  const { policy, file, path, env } = await openSavedPolicy(options.target, {
     kind: options.kind,
     ...(options.trial !== undefined ? { trial: options.trial } : {}),
   });
-  const env = await makeEnv(file.env.id);
   try {
-    checkPolicyFitsEnv(policy, env, path);
     const result = evaluatePolicy(env, policy, {
       episodes: options.episodes,
       seed: options.seed,

@@ -9,11 +9,11 @@ import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import gifenc from 'gifenc';
 import { evaluationEpisode } from '@policy-arena/core';
-import { makeEnv, sideView } from '@policy-arena/envs';
+import { sideView } from '@policy-arena/envs';
 import type { SideViewScene } from '@policy-arena/envs';
 import { UsageError } from './config.js';
 import { writeFileAtomic } from './store-files.js';
-import { checkPolicyFitsEnv, loadPolicy } from './saved-policies.js';
+import { openSavedPolicy } from './saved-policies.js';
 import type { SavedPolicyKind } from './saved-policies.js';
 
 const { GIFEncoder, quantize, applyPalette } = gifenc;
@@ -102,15 +102,10 @@ export async function renderSaved(options: RenderOptions): Promise<RenderOutcome
   if (format !== '.gif' && format !== '.html') {
     throw new UsageError(`--out ${options.out}: expected a .gif or .html file name`);
   }
-  const {
-    policy,
-    file,
-    path: policyPath,
-  } = loadPolicy(options.target, {
+  const { policy, file, env } = await openSavedPolicy(options.target, {
     kind: options.kind,
     ...(options.trial !== undefined ? { trial: options.trial } : {}),
   });
-  const env = await makeEnv(file.env.id);
   const width = options.width ?? 480;
   const frames: string[] = [];
   let steps = 0;
@@ -118,7 +113,6 @@ export async function renderSaved(options: RenderOptions): Promise<RenderOutcome
   let stride = 1;
   let framesPerSecond = 25;
   try {
-    checkPolicyFitsEnv(policy, env, policyPath);
     const dt = env.spec.dt ?? 0.02;
     stride = options.stride ?? Math.max(1, Math.round(1 / (25 * dt)));
     framesPerSecond = 1 / (stride * dt);

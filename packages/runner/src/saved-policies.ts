@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PolicyFileError, readPolicyFile } from '@policy-arena/core';
 import type { Env, GaussianPolicy, PolicyFile } from '@policy-arena/core';
+import { makeEnv } from '@policy-arena/envs';
 import { UsageError } from './config.js';
 
 export type SavedPolicyKind = 'final' | 'best';
@@ -87,4 +88,23 @@ export function checkPolicyFitsEnv(policy: GaussianPolicy, env: Env, file: strin
       `${file}: the policy maps ${policy.obsDim} observations to ${policy.actDim} actions, ${env.spec.id} has ${obs} and ${act ?? 'discrete'}`,
     );
   }
+}
+
+/**
+ * A saved policy with a fresh env of its task, checked to fit it (see `loadPolicy` for `target`).
+ * The caller closes the env.
+ */
+export async function openSavedPolicy(
+  target: string,
+  options: { readonly kind?: SavedPolicyKind; readonly trial?: string } = {},
+): Promise<LoadedPolicy & { readonly env: Env }> {
+  const loaded = loadPolicy(target, options);
+  const env = await makeEnv(loaded.file.env.id);
+  try {
+    checkPolicyFitsEnv(loaded.policy, env, loaded.path);
+  } catch (e) {
+    env.close();
+    throw e;
+  }
+  return { ...loaded, env };
 }

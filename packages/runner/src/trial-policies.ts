@@ -8,11 +8,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Rng, evaluatePolicy, policyFileFrom, readPolicyFile } from '@policy-arena/core';
+import { Rng, evaluatePolicy, policyFileFrom } from '@policy-arena/core';
 import type { EvaluationResult, GaussianPolicy, PolicyFile, PolicyFileMeta } from '@policy-arena/core';
 import type { ResultsStore } from './store.js';
 import { writeFileAtomic } from './store-files.js';
-import { POLICY_FILE_NAMES } from './saved-policies.js';
+import { POLICY_FILE_NAMES, loadPolicy } from './saved-policies.js';
 import type { SavedPolicyKind } from './saved-policies.js';
 import { packageVersions } from './sweep-manifest.js';
 import type { TrialServices } from './services.js';
@@ -81,7 +81,7 @@ export class TrialPolicies {
     const file = this.file(kind);
     if (!fs.existsSync(file)) return undefined;
     try {
-      return readPolicyFile(JSON.parse(fs.readFileSync(file, 'utf8')), file).file;
+      return loadPolicy(file).file;
     } catch {
       return undefined; // unreadable: it is rewritten at the next best score
     }
