@@ -6,9 +6,9 @@
  * - `tensorflow`: @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu (libtensorflow), an optional
  *   dependency loaded by dynamic import; the install downloads libtensorflow, so it is not bundled.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { locateTfjsWasm } from '#platform';
+import { prepareKernels } from './kernel-instances.js';
 
 // tfjs's cpu backend greets the first tensor it stores in Node with a banner on stderr ("Hi, looks
 // like you are running TensorFlow.js in Node.js …"), in the middle of a command's output. Production
@@ -49,9 +49,7 @@ export async function loadBackend(name: BackendName): Promise<void> {
   }
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // In Node the .wasm files must be located explicitly: the package's dist folder, with a trailing separator.
-    const main = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(path.dirname(main) + path.sep);
+    locateTfjsWasm(wasm.setWasmPaths);
   } else if (name === 'cpu') {
     await import('@tensorflow/tfjs-backend-cpu');
   } else {
@@ -66,6 +64,7 @@ export async function loadBackend(name: BackendName): Promise<void> {
 export async function initBackend(name: BackendName = 'wasm'): Promise<BackendName> {
   if (active === name && tf.getBackend() === name) return name;
   await loadBackend(name);
+  await prepareKernels();
   const ok = await tf.setBackend(name);
   if (!ok) throw new BackendUnavailableError(`backend '${name}' failed to initialize`);
   await tf.ready();

@@ -1,10 +1,9 @@
 /**
  * The WebAssembly instances that run the kernels of mlp-kernels.ts: the compiled module (read once
- * per thread from the package's dist folder, hence Node only), the kernels' signatures, and a small
- * pool of disposed instances whose memory is reused.
+ * per thread from the package's dist folder; a browser fetches it in `initBackend`), the kernels'
+ * signatures, and a small pool of disposed instances whose memory is reused.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { kernelWasmBytes, prepareKernelWasm } from '#platform';
 
 // The WebAssembly global, typed here: the project's TypeScript lib (ES2023 + node) does not declare it.
 interface WasmMemory {
@@ -54,19 +53,18 @@ export interface KernelExports {
 
 let compiled: object | null = null;
 
+// The same relative path works from src/ (tests run the TypeScript sources) and from dist/; a
+// bundler sees `new URL(literal, import.meta.url)` and ships the file with the page.
+const kernelUrl = (): URL => new URL('../dist/mlp-kernels.wasm', import.meta.url);
+
+/** Makes the kernels' bytes available in this realm (a fetch in browsers; nothing in Node). */
+export function prepareKernels(): Promise<void> {
+  return prepareKernelWasm(kernelUrl());
+}
+
 function kernelModule(): object {
   if (compiled) return compiled;
-  // The same relative path works from src/ (tests run the TypeScript sources) and from dist/.
-  const url = new URL('../dist/mlp-kernels.wasm', import.meta.url);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(url);
-  } catch {
-    throw new Error(
-      `mlp-kernels: ${fileURLToPath(url)} is missing; build it with \`pnpm build\` (AssemblyScript, assembly/mlp.ts)`,
-    );
-  }
-  compiled = new wasm.Module(bytes);
+  compiled = new wasm.Module(kernelWasmBytes(kernelUrl()));
   return compiled;
 }
 

@@ -4,7 +4,7 @@
  * pending request with one message naming the thread and terminates all threads; from then on every
  * request is refused. Used by VectorEnv and by RolloutPool.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker } from '#platform';
 import { reviveError } from './errors.js';
 import type { SerializedError } from './errors.js';
 

@@ -14,14 +14,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { builtinPlugins } from '@policy-arena/algorithms';
-import { presetSettings } from '@policy-arena/core';
 import type { AlgorithmPlugin } from '@policy-arena/core';
 import type { BackendName, Json, PresetName } from '@policy-arena/core';
 import { budgetFor } from './presets.js';
 import { ConfigError, issuesFromAjv } from './config-messages.js';
 import type { ConfigIssue } from './config-messages.js';
 import type { LoadedSweepConfig } from './sweep-config.js';
-import { applyDefaults } from './sweep-schema.js';
+import { mergedPluginConfig } from './trial-settings.js';
 import { compileSchema } from './validation.js';
 
 export interface TrialSpec {
@@ -178,11 +177,7 @@ export function expandTrials(loaded: LoadedSweepConfig): TrialSpec[] {
     const identity = pluginIdentity(loaded, plugin);
     for (const grid of gridPoints(entry.grid)) {
       for (const task of config.tasks) {
-        const merged = applyDefaults(plugin.configSchema, {
-          ...presetSettings(plugin, preset, task),
-          ...(entry.settings ?? {}),
-          ...grid,
-        }) as Record<string, Json>;
+        const merged = mergedPluginConfig(plugin, preset, task, entry.settings, grid);
         if (!validate(merged)) {
           for (const issue of issuesFromAjv(validate.errors ?? [])) {
             issues.push({
