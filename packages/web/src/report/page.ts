@@ -1,0 +1,1 @@
+export function mountReportPage(root: HTMLElement): void { root.textContent = 'report'; }

@@ -1,0 +1,1 @@
+export function mountViewerPage(root: HTMLElement): void { root.textContent = 'viewer'; }
