@@ -22,6 +22,8 @@ const slow: Record<string, readonly string[]> = {
     'src/trial.test.ts',
     'src/trial-workers.test.ts',
   ],
+  // The web app's tests drive the built app in headless Chromium.
+  web: ['test/**/*.test.ts'],
   'cross-package': [
     'artifacts.test.ts',
     'cluster.test.ts',
@@ -43,6 +45,7 @@ const groups = [
     include: 'src/**/*.test.ts',
     testTimeout: 120_000,
   })),
+  { name: 'web', root: 'packages/web', include: 'src/**/*.test.ts', testTimeout: 600_000 },
   { name: 'cross-package', root: 'test', include: '**/*.test.ts', testTimeout: 600_000 },
 ];
 

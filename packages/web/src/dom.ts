@@ -10,7 +10,12 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-export function select(id: string, label: string, options: readonly string[], value: string): HTMLLabelElement {
+export function select(
+  id: string,
+  label: string,
+  options: readonly string[],
+  value: string,
+): HTMLLabelElement {
   const s = el('select', { id });
   for (const o of options) s.append(el('option', { value: o }, o));
   s.value = value;
@@ -18,7 +23,12 @@ export function select(id: string, label: string, options: readonly string[], va
 }
 
 export function numberInput(id: string, label: string, value: number, min = 0): HTMLLabelElement {
-  return el('label', { for: id }, label, el('input', { id, type: 'number', value: String(value), min: String(min), step: '1' }));
+  return el(
+    'label',
+    { for: id },
+    label,
+    el('input', { id, type: 'number', value: String(value), min: String(min), step: '1' }),
+  );
 }
 
 export function errorText(e: unknown): string {

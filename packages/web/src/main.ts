@@ -21,7 +21,8 @@ async function show(): Promise<void> {
   for (const key of Object.keys(pages) as PageName[]) {
     document.getElementById(`page-${key}`)!.hidden = key !== name;
     document.querySelector(`nav a[data-page="${key}"]`)?.toggleAttribute('aria-current', key === name);
-    if (key === name) document.querySelector(`nav a[data-page="${key}"]`)?.setAttribute('aria-current', 'page');
+    if (key === name)
+      document.querySelector(`nav a[data-page="${key}"]`)?.setAttribute('aria-current', 'page');
   }
   if (mounted.has(name)) return;
   mounted.add(name);

@@ -1,1 +1,3 @@
-export function mountReportPage(root: HTMLElement): void { root.textContent = 'report'; }
+export function mountReportPage(root: HTMLElement): void {
+  root.textContent = 'report';
+}

@@ -42,16 +42,26 @@ export class LiveCurve {
     const sx = (x: number) => PAD.left + (x / xMax) * (W - PAD.left - PAD.right);
     const sy = (y: number) => H - PAD.bottom - ((y - yMin) / (yMax - yMin)) * (H - PAD.top - PAD.bottom);
     const parts: string[] = [];
-    parts.push(`<rect x="${PAD.left}" y="${PAD.top}" width="${W - PAD.left - PAD.right}" height="${H - PAD.top - PAD.bottom}" fill="#fff" stroke="#c8ced9"/>`);
+    parts.push(
+      `<rect x="${PAD.left}" y="${PAD.top}" width="${W - PAD.left - PAD.right}" height="${H - PAD.top - PAD.bottom}" fill="#fff" stroke="#c8ced9"/>`,
+    );
     for (let k = 0; k <= 4; k++) {
       const y = yMin + ((yMax - yMin) * k) / 4;
-      parts.push(`<text x="${PAD.left - 6}" y="${sy(y) + 4}" text-anchor="end" font-size="11">${y.toPrecision(3)}</text>`);
-      parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${sy(y)}" y2="${sy(y)}" stroke="#eef0f4"/>`);
+      parts.push(
+        `<text x="${PAD.left - 6}" y="${sy(y) + 4}" text-anchor="end" font-size="11">${y.toPrecision(3)}</text>`,
+      );
+      parts.push(
+        `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${sy(y)}" y2="${sy(y)}" stroke="#eef0f4"/>`,
+      );
     }
     parts.push(`<text x="${PAD.left}" y="${H - 8}" font-size="11">0</text>`);
     parts.push(`<text x="${W - PAD.right}" y="${H - 8}" text-anchor="end" font-size="11">${xMax}</text>`);
-    parts.push(`<text x="${(W + PAD.left) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">iteration</text>`);
-    parts.push(`<text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle" font-size="12">${this.yLabel}</text>`);
+    parts.push(
+      `<text x="${(W + PAD.left) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">iteration</text>`,
+    );
+    parts.push(
+      `<text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle" font-size="12">${this.yLabel}</text>`,
+    );
     if (xs.length > 0) {
       const path = this.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
       parts.push(`<polyline class="curve" points="${path}" fill="none" stroke="#1f77b4" stroke-width="2"/>`);

@@ -25,7 +25,11 @@ export function mountTrainPage(root: HTMLElement): void {
     el('button', { id: 'train-start', type: 'button' }, 'Train'),
     el('button', { id: 'train-stop', type: 'button', disabled: '' }, 'Stop'),
   );
-  const status = el('p', { id: 'train-status', class: 'status', role: 'status' }, 'Choose an algorithm and a task, then Train.');
+  const status = el(
+    'p',
+    { id: 'train-status', class: 'status', role: 'status' },
+    'Choose an algorithm and a task, then Train.',
+  );
   const curveBox = el('div', { id: 'train-curve', class: 'card' });
   const viewBox = el('div', { id: 'train-policy', class: 'card' });
   const records = el('pre', { id: 'train-records' });
@@ -34,7 +38,12 @@ export function mountTrainPage(root: HTMLElement): void {
     controls,
     status,
     el('div', { class: 'row' }, curveBox, viewBox),
-    el('details', {}, el('summary', {}, 'Iteration records (JSON lines, as arena run writes metrics.jsonl)'), records),
+    el(
+      'details',
+      {},
+      el('summary', {}, 'Iteration records (JSON lines, as arena run writes metrics.jsonl)'),
+      records,
+    ),
   );
 
   const value = (id: string) => (document.getElementById(id) as HTMLInputElement | HTMLSelectElement).value;
@@ -64,7 +73,8 @@ export function mountTrainPage(root: HTMLElement): void {
   startButton.addEventListener('click', () => {
     const seed = Number(value('train-seed'));
     const iterations = Number(value('train-iterations'));
-    if (!Number.isInteger(seed) || seed < 0) return finish(`Seed: expected an integer ≥ 0, got "${value('train-seed')}"`, 'error');
+    if (!Number.isInteger(seed) || seed < 0)
+      return finish(`Seed: expected an integer ≥ 0, got "${value('train-seed')}"`, 'error');
     if (!Number.isInteger(iterations) || iterations < 1)
       return finish(`Iterations: expected an integer ≥ 1, got "${value('train-iterations')}"`, 'error');
     const request: StartRequest = {
@@ -87,7 +97,10 @@ export function mountTrainPage(root: HTMLElement): void {
     const started = performance.now();
     let curve: LiveCurve | undefined;
     let total = iterations;
-    worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'policy-arena-trainer' });
+    worker = new Worker(new URL('./worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'policy-arena-trainer',
+    });
     worker.onerror = (e) => finish(`The training worker failed: ${e.message}`, 'error');
     worker.onmessage = (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;

@@ -14,10 +14,12 @@ export class PolicyView {
 
   constructor(container: HTMLElement, envId: string, config: GaussianPolicyConfig) {
     this.policy = GaussianPolicy.create(config, Rng.fromSeed(0));
-    void createPolicyPlayer(container, { envId, policy: this.policy, deterministic: false }).then((player) => {
-      if (this.disposed) player.dispose();
-      else this.player = player;
-    });
+    void createPolicyPlayer(container, { envId, policy: this.policy, deterministic: false }).then(
+      (player) => {
+        if (this.disposed) player.dispose();
+        else this.player = player;
+      },
+    );
   }
 
   setParams(params: Float64Array): void {

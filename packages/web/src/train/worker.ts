@@ -4,7 +4,13 @@
  * preset, sampling in this thread. Same seed ⇒ the same records as the CLI.
  */
 import '../tfjs-assets.js';
-import { architectureFor, builtinPlugins, defaultPolicy, presetTrialSettings, runTrial } from '@policy-arena/runner/browser';
+import {
+  architectureFor,
+  builtinPlugins,
+  defaultPolicy,
+  presetTrialSettings,
+  runTrial,
+} from '@policy-arena/runner/browser';
 import type { IterationRecord } from '@policy-arena/runner/browser';
 import type { StartRequest, WorkerReply } from './protocol.js';
 

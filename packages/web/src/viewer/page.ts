@@ -1,1 +1,3 @@
-export function mountViewerPage(root: HTMLElement): void { root.textContent = 'viewer'; }
+export function mountViewerPage(root: HTMLElement): void {
+  root.textContent = 'viewer';
+}
