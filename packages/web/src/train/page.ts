@@ -66,6 +66,8 @@ export function mountTrainPage(root: HTMLElement): void {
     startButton.disabled = false;
     stopButton.disabled = true;
     status.textContent = text;
+    status.className = state === 'error' ? 'status error' : 'status';
+    status.setAttribute('role', state === 'error' ? 'alert' : 'status');
     root.dataset.state = state;
   };
 
@@ -92,6 +94,8 @@ export function mountTrainPage(root: HTMLElement): void {
     records.textContent = '';
     startButton.disabled = true;
     stopButton.disabled = false;
+    status.className = 'status';
+    status.setAttribute('role', 'status');
     root.dataset.state = 'running';
     status.textContent = `Starting ${request.algorithm} on ${request.task} (seed ${seed}) …`;
     const started = performance.now();
