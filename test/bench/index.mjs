@@ -5,6 +5,7 @@ const BENCHES = {
   envs: () => import('./envs.mjs'),
   update: () => import('./update.mjs'),
   iteration: () => import('./iteration.mjs'),
+  browser: () => import('./browser.mjs'),
 };
 
 const names = process.argv.slice(2);
