@@ -33,7 +33,8 @@ describe('the figure spec the CLI and the web app share', () => {
     expect(all).toHaveLength(4);
     const hover = all[3]!;
     expect(hover.params?.map((p) => p.name)).toEqual(['hover']);
-    expect(hover.encoding['color']!.legend).toBeNull();
+    // The same legend as the lines': Vega-Lite merges them into one rather than warning of a conflict.
+    expect(hover.encoding['color']!.legend).toEqual(all[1]!.encoding['color']!.legend);
     expect(all[1]!.encoding['x']).toMatchObject({ field: 'wallSeconds', title: 'wall time (s)' });
     expect(all[1]!.encoding['y']!.title).toBe('mean KL');
     expect(all[1]!.encoding['color']!.legend!.values).toEqual(['cem']);

@@ -174,7 +174,7 @@ export function figureSpec(
           encoding: {
             x,
             y: { ...y, field: 'mean' },
-            color: { ...color, legend: null },
+            color: { ...color, legend },
             opacity: { condition: { param: 'hover', empty: false, value: 1 }, value: 0 },
           },
         },
