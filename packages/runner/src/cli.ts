@@ -7,6 +7,7 @@
  *   arena sweep sweeps/figure4.jsonc --workers 2 [--shard 1/4] [--queue redis://host:6379]
  *   arena worker --queue redis://host:6379 ; arena status <dir|url> ; arena merge <out> <dir…>
  *   arena report runs/figure4 [more directories… --out dir] [--x steps]
+ *   arena report runs/figure4 --serve [--port 8080]   (the interactive report in the web app)
  *   arena schema > sweep.schema.json
  *   arena list [--json]
  *   arena describe trpo-vine [--json]
@@ -15,14 +16,16 @@
  * Bad input gives one line naming the problem and the valid choices (a bad sweep config: one line
  * per problem), exit code 2, and writes nothing.
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS } from '@policy-arena/core';
 import type { AlgorithmPlugin } from '@policy-arena/core';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import { defaultEnvRegistry } from '@policy-arena/envs';
 import { UsageError, checkBackend, checkThreadCount } from './config.js';
-import { StoreWriteError } from './store.js';
+import { MANIFEST_FILE, StoreWriteError } from './store.js';
 import { prepareRun, executeRun, runResult } from './run-command.js';
 import { resolveRunOptions } from './run-options.js';
 import type { RawRunOptions } from './run-command.js';
@@ -35,6 +38,7 @@ import { PlainReporter, TtyReporter, silentSweepReporter } from './progress.js';
 import { systemClock } from './services.js';
 import { parseShard } from './trials.js';
 import { writeReport } from './report.js';
+import { serveReport } from './report-serve.js';
 import { registerArtifactCommands } from './artifact-commands.js';
 import { registerClusterCommands, submitToQueue } from './cluster-commands.js';
 import { describePlugin, formatDescription } from './describe.js';
@@ -259,7 +263,7 @@ registerClusterCommands(program); // worker, status, merge (and --queue above)
 program
   .command('report')
   .description(
-    'write an HTML report with Figure 4 (SVG + PNG) and final-performance tables for sweep and run directories, merged into one',
+    'write an HTML report with Figure 4 (SVG + PNG) and final-performance tables for sweep and run directories, merged into one; or, with --serve, explore them in the web app',
   )
   .argument('<dirs...>', 'sweep or `arena run` output directories (each holds manifest.json)')
   .option('--out <dir>', 'report directory (default: <dir>/report; required with several directories)')
@@ -270,21 +274,74 @@ program
   )
   .option('--bootstrap <n>', 'bootstrap resamples', '2000')
   .option('--seed <n>', 'seed of the bootstrap (the report is deterministic for a seed)', '0')
-  .action(async (dirs: string[], raw: Record<string, string | undefined>) => {
-    const reps = positiveInteger('--bootstrap', raw['bootstrap'])!;
-    const seed = nonNegativeInteger('--seed', raw['seed'])!;
+  .option(
+    '--serve',
+    'write nothing: serve the interactive report (the web app: metric, aggregate, x-axis, tasks and algorithms to choose) over the directories, read-only, on 127.0.0.1 until Ctrl-C',
+  )
+  .option('--port <n>', 'with --serve: the port (default: a free one)')
+  .addHelpText(
+    'after',
+    `
+With --serve, the interactive report is at the printed URL
+(http://127.0.0.1:<port>/#report); --x, --bootstrap and --seed become its first
+settings. The page fetches /results/index.json, a listing of every file of the
+directories (the i-th directory given is under /results/<i>/), and reads their
+manifest.json, trial.json and metrics.jsonl files; a trial with a
+policy-final.json gets a link to the policy viewer. The web app is the
+workspace package @policy-arena/web: \`pnpm build\` in the policy-arena
+repository builds it.`,
+  )
+  .action(async (dirs: string[], raw: Record<string, string | boolean | undefined>, cmd: Command) => {
+    const reps = positiveInteger('--bootstrap', raw['bootstrap'] as string | undefined)!;
+    const seed = nonNegativeInteger('--seed', raw['seed'] as string | undefined)!;
+    if (raw['serve']) {
+      if (raw['out'] !== undefined)
+        throw new UsageError('--serve writes nothing: drop --out, or drop --serve');
+      const port = nonNegativeInteger('--port', raw['port'] as string | undefined) ?? 0;
+      if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+      const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
+      const settings = new URLSearchParams({
+        ...(given('x') ? { x: raw['x'] as string } : {}),
+        ...(given('bootstrap') ? { reps: String(reps) } : {}),
+        ...(given('seed') ? { seed: String(seed) } : {}),
+      }).toString();
+      await serveUntilInterrupted(dirs, port, settings);
+      return;
+    }
+    if (raw['port'] !== undefined) throw new UsageError('--port needs --serve');
     const { files, summary } = await writeReport({
       dirs,
       reps,
       seed,
       x: raw['x'] as 'iterations' | 'steps',
-      ...(raw['out'] !== undefined ? { out: raw['out'] } : {}),
+      ...(raw['out'] !== undefined ? { out: raw['out'] as string } : {}),
     });
     process.stdout.write(
       `report: ${summary.trials.done}/${summary.trials.total} trials finished, ${summary.tasks.length} task(s), ${summary.variants.length} algorithm variant(s)\n` +
         `  ${files.html}\n  ${files.svg}\n  ${files.png}\n  ${files.summary}\n`,
     );
   });
+
+/** `arena report --serve`: serves until SIGINT or SIGTERM, then closes the server and exits 0. */
+async function serveUntilInterrupted(dirs: readonly string[], port: number, settings: string): Promise<void> {
+  const served = dirs.map((name) => ({ name, dir: path.resolve(name) }));
+  for (const { name, dir } of served) {
+    if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) {
+      throw new UsageError(
+        `"${name}" is not a sweep directory: it has no ${MANIFEST_FILE} (run \`arena sweep\` or \`arena run\` first)`,
+      );
+    }
+  }
+  const server = await serveReport(served, port);
+  process.stdout.write(
+    `report: ${server.url}#report${settings ? `?${settings}` : ''} (${served.length} director${served.length === 1 ? 'y' : 'ies'}, read-only; Ctrl-C stops)\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+}
 
 registerArtifactCommands(program);
 

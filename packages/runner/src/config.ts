@@ -9,8 +9,9 @@ import { issuesFromAjv, withoutOverlap } from './config-messages.js';
 import { applyDefaults } from './sweep-schema.js';
 import { compileSchema } from './validation.js';
 import { valueIssues } from './value-checks.js';
+import { UsageError } from './usage-error.js';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 /** Threads per CPU past which more threads only cost memory: sampling and training are CPU-bound. */
 export const THREADS_PER_CPU = 4;

@@ -5,7 +5,7 @@
  * runs with replacement within every task separately). Every bootstrap takes a seeded Rng, so a
  * report is deterministic.
  */
-import { Rng } from '@policy-arena/core';
+import { Rng } from '@policy-arena/core/env';
 
 export function mean(xs: readonly number[]): number {
   return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;

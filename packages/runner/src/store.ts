@@ -22,6 +22,7 @@ import type { Json } from '@policy-arena/core';
 import { UsageError } from './config.js';
 import { issuesFromAjv } from './config-messages.js';
 import { makeAjv } from './validation.js';
+import { parseRecords } from './report-data.js';
 import { makeDirectories, removeTempFiles, writeFileAtomic } from './store-files.js';
 import type { IterationRecord, TrialCheckpoint } from './trial.js';
 import type { TrialSpec } from './trials.js';
@@ -153,16 +154,7 @@ export class ResultsStore {
       if ((e as { code?: string }).code === 'ENOENT') return [];
       throw e;
     }
-    const records: IterationRecord[] = [];
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      try {
-        records.push(JSON.parse(line) as IterationRecord);
-      } catch {
-        break; // a line cut by a kill: it and anything after it are not results
-      }
-    }
-    return records;
+    return parseRecords(text);
   }
 
   /**
