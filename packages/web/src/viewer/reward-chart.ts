@@ -125,7 +125,13 @@ export class RewardChart {
     this.lines.forEach((line, i) => line.setAttribute('points', this.points[i]!.slice(0, t).join(' ')));
     this.values.forEach((value, i) => {
       const v = t > 0 ? this.series[i]![t - 1]! : NaN;
-      value.textContent = Number.isFinite(v) ? v.toFixed(3) : '–';
+      value.textContent = formatTerm(v);
     });
   }
+}
+
+/** Three decimals, or two significant digits for a small cost (control costs are ~1e-5). */
+function formatTerm(v: number): string {
+  if (!Number.isFinite(v)) return '–';
+  return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(1) : v.toFixed(3);
 }
