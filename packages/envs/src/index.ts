@@ -4,6 +4,7 @@ export { checkEnv, rewardTermsProblem } from './checker.js';
 export type { CheckOptions } from './checker.js';
 export { MujocoEnv, swimmerV2, hopperV2, walkerV2, swimmerV1, hopperV1, walkerV1 } from './mujoco/env.js';
 export type { MujocoStepInfo } from './mujoco/env.js';
+export type { MujocoGeometry } from './mujoco/geometry.js';
 export { SimulationDivergedError } from './errors.js';
 export type { DivergenceDetails, DivergedQuantity } from './errors.js';
 export {

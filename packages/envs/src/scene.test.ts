@@ -4,9 +4,11 @@
  * along θ.
  */
 import { describe, expect, it } from 'vitest';
+import { Rng } from '@policy-arena/core';
 import { CartPoleEnv } from './cartpole.js';
+import { MujocoEnv } from './mujoco/env.js';
 import { makeEnv } from './registry.js';
-import { sideView } from './scene.js';
+import { motionPlane, sideView } from './scene.js';
 import type { Point2, SceneShape } from './scene.js';
 
 const near = (p: Point2, q: readonly [number, number], tol: number) =>
@@ -66,4 +68,32 @@ describe('sideView', () => {
     expect(pole.b[0]).toBeCloseTo(x + 2 * halfPoleLength * Math.sin(theta), 12);
     expect(pole.b[1]).toBeCloseTo(2 * halfPoleLength * Math.cos(theta), 12);
   });
+});
+
+describe('motionPlane', () => {
+  it.each(['hopper-v2', 'walker-v1', 'swimmer-v2', 'swimmer-v1'])(
+    '%s: the geoms move within it under random torques',
+    async (id) => {
+      const env = await makeEnv(id);
+      if (!(env instanceof MujocoEnv)) throw new Error(`${id} is not a MuJoCo task`);
+      env.reset(2);
+      const across = motionPlane(env) === 'xz' ? 1 : 2; // the world axis normal to the plane
+      const along = motionPlane(env) === 'xz' ? 2 : 1;
+      const start = env.geometry();
+      const rng = Rng.fromSeed(3);
+      for (let t = 0; t < 40; t++) {
+        const action = Float64Array.from({ length: env.nu }, () => rng.uniformIn(-1, 1));
+        if (env.step(action).terminated) break;
+      }
+      const end = env.geometry();
+      env.close();
+      let moved = 0;
+      for (let i = 0; i < end.count; i++) {
+        if (end.type[i] === 0) continue; // the ground plane
+        expect(end.xpos[3 * i + across]).toBeCloseTo(start.xpos[3 * i + across]!, 9);
+        moved = Math.max(moved, Math.abs(end.xpos[3 * i + along]! - start.xpos[3 * i + along]!));
+      }
+      expect(moved).toBeGreaterThan(1e-3);
+    },
+  );
 });

@@ -79,12 +79,20 @@ export function mujocoScene(g: MujocoGeometry, focus: Point2, plane: 'xz' | 'xy'
   return { shapes, focus };
 }
 
+/**
+ * The plane a MuJoCo task's robot moves in: the swimmer swims in the horizontal x–y plane (slide
+ * joints along x and y), the hopper and walker in the vertical x–z plane.
+ */
+export function motionPlane(env: MujocoEnv): 'xz' | 'xy' {
+  return env.task.model === 'swimmer' ? 'xy' : 'xz';
+}
+
 /** The side view of `env`'s current state, or undefined for an env this module cannot draw. */
 export function sideView(env: Env): SideViewScene | undefined {
   if (env instanceof MujocoEnv) {
     const { qpos } = env.physicsState();
-    // The swimmer swims in the horizontal plane (slide joints along x and y): look from above.
-    const topView = env.task.id.startsWith('swimmer');
+    // Look at the swimmer from above.
+    const topView = motionPlane(env) === 'xy';
     return mujocoScene(env.geometry(), [qpos[0]!, topView ? qpos[1]! : 0], topView ? 'xy' : 'xz');
   }
   if (env instanceof CartPoleEnv) {
