@@ -189,11 +189,12 @@ describe('the interactive report', () => {
 
   it('refuses a directory without manifest.json in the page, and keeps what it shows', async () => {
     const shown = await revision();
+    // A trial's directory: its committed files, and a resume checkpoint where a sweep left one.
     await page.setInputFiles('#report-dir', path.join(CARTPOLE, 'trials/cem__cartpole-v1__seed1'));
     const alert = page.locator('#report-error .error[role="alert"]');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(
-      /^"cem__cartpole-v1__seed1" is not a results directory: expected a manifest\.json .* got cem__cartpole-v1__seed1\/metrics\.jsonl, cem__cartpole-v1__seed1\/trial\.json$/,
+      /^"cem__cartpole-v1__seed1" is not a results directory: expected a manifest\.json .* got (cem__cartpole-v1__seed1\/checkpoint\.json, )?cem__cartpole-v1__seed1\/metrics\.jsonl, cem__cartpole-v1__seed1\/trial\.json$/,
     );
     expect(await revision()).toBe(shown);
     expect(await page.textContent('#report-summary')).toMatch(/^cartpole \+ swimmer-50it/);
