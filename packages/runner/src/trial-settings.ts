@@ -30,7 +30,11 @@ export interface TrialSettings {
 }
 
 /** The config and budget `arena run --preset <preset> --algo <plugin> --env <task>` uses. */
-export function presetTrialSettings(plugin: AlgorithmPlugin, preset: PresetName, task: string): TrialSettings {
+export function presetTrialSettings(
+  plugin: AlgorithmPlugin,
+  preset: PresetName,
+  task: string,
+): TrialSettings {
   const budget = budgetFor(preset, task);
   return {
     config: mergedPluginConfig(plugin, preset, task),

@@ -19,7 +19,9 @@ export async function prepareKernelWasm(url: URL): Promise<void> {
 
 export function kernelWasmBytes(url: URL): Uint8Array {
   if (!kernelBytes) {
-    throw new Error(`mlp-kernels: ${url.href} is not loaded yet; call initBackend() before building policies`);
+    throw new Error(
+      `mlp-kernels: ${url.href} is not loaded yet; call initBackend() before building policies`,
+    );
   }
   return kernelBytes;
 }
