@@ -138,7 +138,10 @@ export function cemUpdate(
   const std = new Float64Array(n);
   for (const j of elite) {
     const c = candidates[j]!;
-    for (let i = 0; i < n; i++) std[i]! += (c[i]! - mean[i]!) ** 2 / count;
+    for (let i = 0; i < n; i++) {
+      const d = c[i]! - mean[i]!;
+      std[i]! += (d * d) / count;
+    }
   }
   for (let i = 0; i < n; i++) std[i] = Math.sqrt(std[i]!);
   return { mean, std, elite };
@@ -176,7 +179,7 @@ export const cem = definePlugin({
           config.populationSize ||
           budgetPopulation(ctx.stepsPerIteration, config.episodesPerCandidate, horizon);
         const extraVariance =
-          config.extraStd ** 2 * Math.max(1 - ctx.iteration / config.extraDecayIterations, 0);
+          config.extraStd * config.extraStd * Math.max(1 - ctx.iteration / config.extraDecayIterations, 0);
         const sampleStd = Float64Array.from(std, (s) => Math.sqrt(s * s + extraVariance));
         const rng = ctx.rng.split('cem-population');
         const candidates = Array.from({ length: population }, () => {

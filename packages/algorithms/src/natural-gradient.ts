@@ -7,13 +7,15 @@
  * (`NATURAL_GRADIENT_STEP_GRID`).
  */
 import { Type } from '@sinclair/typebox';
-import { definePlugin } from '@policy-arena/core';
+import { definePlugin, libm } from '@policy-arena/core';
 import { importanceSampledSurrogate, singlePathSamples } from './single-path.js';
 import { trustRegionStep } from './trust-region.js';
 import { trustRegionSchemaFields } from './trust-region-config.js';
 
 /** 3^k, k = −4…2 (1/81 … 9): the §8.1 sweep in factors of three [range reconstructed]. */
-export const NATURAL_GRADIENT_STEP_GRID: readonly number[] = [-4, -3, -2, -1, 0, 1, 2].map((k) => 3 ** k);
+export const NATURAL_GRADIENT_STEP_GRID: readonly number[] = [-4, -3, -2, -1, 0, 1, 2].map((k) =>
+  libm.pow(3, k),
+);
 
 const { discount, cgIterations, fisherSubsample, cgDamping, baseline } = trustRegionSchemaFields;
 

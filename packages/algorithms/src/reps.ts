@@ -44,6 +44,7 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import {
   definePlugin,
+  libm,
   linearBaselineResiduals,
   rewardToGo,
   stateTimeFeatureCount as featureCount,
@@ -147,7 +148,7 @@ export function repsDual(
   }
   let sum = 0;
   const p = new Float64Array(N);
-  for (let i = 0; i < N; i++) sum += p[i] = Math.exp(z[i]! - max);
+  for (let i = 0; i < N; i++) sum += p[i] = libm.exp(z[i]! - max);
   let pShifted = 0; // Σ pᵢ (zᵢ − max), shifted so that tiny η loses no precision
   const dV = new Float64Array(F);
   for (let i = 0; i < N; i++) {
@@ -155,8 +156,8 @@ export function repsDual(
     if (pi > 0) pShifted += pi * (z[i]! - max);
     for (let f = 0; f < F; f++) dV[f]! += (pi - 1 / N) * featDiff[i * F + f]!;
   }
-  const logMeanExp = max + Math.log(sum) - Math.log(N); // log (1/N) Σ exp(Aᵢ/η)
-  const kl = pShifted - Math.log(sum) + Math.log(N); // Σ pᵢ zᵢ − log (1/N) Σ exp(zᵢ)
+  const logMeanExp = max + libm.log(sum) - libm.log(N); // log (1/N) Σ exp(Aᵢ/η)
+  const kl = pShifted - libm.log(sum) + libm.log(N); // Σ pᵢ zᵢ − log (1/N) Σ exp(zᵢ)
   return { value: eta * epsilon + eta * logMeanExp + startTerm, dEta: epsilon - kl, dV, p, kl };
 }
 
@@ -174,16 +175,16 @@ export function solveEta(advantages: Float64Array, epsilon: number): number {
   for (const a of advantages) spread = Math.max(spread, Math.abs(a - mean));
   if (!(spread > 0)) return 1;
   const none = new Float64Array(0);
-  const kl = (logEta: number) => repsDual(Math.exp(logEta), none, advantages, none, epsilon).kl;
-  let lo = Math.log(spread) - 40;
-  let hi = Math.log(spread) + 40;
-  if (kl(lo) <= epsilon) return Math.exp(lo);
+  const kl = (logEta: number) => repsDual(libm.exp(logEta), none, advantages, none, epsilon).kl;
+  let lo = libm.log(spread) - 40;
+  let hi = libm.log(spread) + 40;
+  if (kl(lo) <= epsilon) return libm.exp(lo);
   for (let k = 0; k < 100 && hi - lo > 1e-12; k++) {
     const mid = 0.5 * (lo + hi);
     if (kl(mid) > epsilon) lo = mid;
     else hi = mid;
   }
-  return Math.exp(0.5 * (lo + hi));
+  return libm.exp(0.5 * (lo + hi));
 }
 
 interface RepsState {
@@ -209,15 +210,19 @@ function solveBellmanDual(
   const featDiff = featureDifferences(batch, horizon);
   const N = batch.numSteps;
   const scale = new Float64Array(F);
-  for (let i = 0; i < N; i++) for (let f = 0; f < F; f++) scale[f]! += featDiff[i * F + f]! ** 2 / N;
+  for (let i = 0; i < N; i++)
+    for (let f = 0; f < F; f++) {
+      const v = featDiff[i * F + f]!;
+      scale[f]! += (v * v) / N;
+    }
   for (let f = 0; f < F; f++) scale[f] = Math.sqrt(scale[f]!) || 1;
   const scaled = Float64Array.from(featDiff, (x, k) => x / scale[k % F]!);
   const x0 = new Float64Array(F + 1);
-  x0[0] = Math.log(state.eta);
+  x0[0] = libm.log(state.eta);
   if (state.v) for (let f = 0; f < F; f++) x0[f + 1] = state.v[f]! * scale[f]!;
   const result = minimizeLbfgs(
     (x) => {
-      const eta = Math.exp(x[0]!);
+      const eta = libm.exp(x[0]!);
       const d = repsDual(eta, x.subarray(1), batch.rewards, scaled, config.epsilon);
       const gradient = new Float64Array(F + 1);
       gradient[0] = eta * d.dEta; // ∂g/∂log η
@@ -227,7 +232,7 @@ function solveBellmanDual(
     x0,
     { maxIterations: config.dualIterations },
   );
-  const eta = Math.min(1e8, Math.max(1e-8, Math.exp(result.x[0]!)));
+  const eta = Math.min(1e8, Math.max(1e-8, libm.exp(result.x[0]!)));
   const u = result.x.subarray(1);
   const v = Float64Array.from(u, (x, f) => x / scale[f]!);
   return {

@@ -60,7 +60,7 @@ export function shiftedWeights(advantages: Float64Array): Float64Array {
   let mean = 0;
   for (const a of advantages) mean += a / n;
   let variance = 0;
-  for (const a of advantages) variance += (a - mean) ** 2 / n;
+  for (const a of advantages) variance += ((a - mean) * (a - mean)) / n;
   const std = Math.sqrt(variance) + 1e-8;
   const u = Float64Array.from(advantages, (a) => (a - mean) / std);
   let min = Infinity;

@@ -11,6 +11,7 @@ import {
   gaussianFisherVectorProduct,
   gaussianKl,
   gaussianLogProb,
+  libm,
   perStateFisherQuadratic,
 } from '@policy-arena/core';
 import type { FisherChoice, PolicyEvaluation, PolicyStepOps, TrustRegionProblem } from './trust-region.js';
@@ -41,7 +42,7 @@ export function tfjsOps(
       const kl = gaussianKl(oldMean, oldLogStd, mean, logStd);
       return [tf.sub(gaussianLogProb(mean, logStd, actT), oldLogProb), tf.stack([tf.mean(kl), tf.max(kl)])];
     });
-    const ratios = Float64Array.from(logRatio.dataSync(), Math.exp);
+    const ratios = Float64Array.from(logRatio.dataSync(), libm.exp);
     const [meanKl, maxKl] = kls.dataSync();
     tf.dispose([logRatio, kls]);
     return { surrogate: surrogate.value(ratios), meanKl: meanKl!, maxKl: maxKl! };

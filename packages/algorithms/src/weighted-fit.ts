@@ -25,7 +25,7 @@
  * (one sample with all the weight) cannot produce log 0.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gaussianKl64, weightedLeastSquares } from '@policy-arena/core';
+import { gaussianKl64, libm, weightedLeastSquares } from '@policy-arena/core';
 import type { GaussianPolicy } from '@policy-arena/core';
 import { Type } from '@sinclair/typebox';
 import { minimizeLbfgs } from './lbfgs.js';
@@ -105,12 +105,14 @@ export function weightedGaussianFit(
   const means = policy.means(observations, params);
   const variance = new Float64Array(actDim);
   for (let i = 0; i < w.length; i++) {
-    for (let d = 0; d < actDim; d++)
-      variance[d]! += w[i]! * (actions[i * actDim + d]! - means[i * actDim + d]!) ** 2;
+    for (let d = 0; d < actDim; d++) {
+      const r = actions[i * actDim + d]! - means[i * actDim + d]!;
+      variance[d]! += w[i]! * (r * r);
+    }
   }
-  const minLogStd = Math.log(options.minStd);
+  const minLogStd = libm.log(options.minStd);
   for (let d = 0; d < actDim; d++) {
-    params[policy.logStdOffset + d] = Math.max(0.5 * Math.log(variance[d]!), minLogStd);
+    params[policy.logStdOffset + d] = Math.max(0.5 * libm.log(variance[d]!), minLogStd);
   }
   return { params, method, iterations };
 }
@@ -130,7 +132,7 @@ function fitMeanIteratively(
   const n = w.length;
   const S = tf.tensor2d(Float32Array.from(observations), [n, policy.obsDim]);
   const A = tf.tensor2d(Float32Array.from(actions), [n, policy.actDim]);
-  const halfInvVar = tf.tensor1d(Float32Array.from(policy.logStd(), (r) => 0.5 * Math.exp(-2 * r)));
+  const halfInvVar = tf.tensor1d(Float32Array.from(policy.logStd(), (r) => 0.5 * libm.exp(-2 * r)));
   const W = tf.tensor2d(Float32Array.from(w), [n, 1]);
   const lossOf = (th: tf.Tensor1D): tf.Scalar =>
     tf.sum(tf.mul(W, tf.mul(tf.square(tf.sub(A, policy.meanTensor(S, th))), halfInvVar)));
@@ -186,6 +188,6 @@ export function refitPolicy(
   return {
     fit,
     meanKl: kl.reduce((a, b) => a + b, 0) / kl.length,
-    meanStd: logStd.reduce((a, r) => a + Math.exp(r), 0) / policy.actDim,
+    meanStd: logStd.reduce((a, r) => a + libm.exp(r), 0) / policy.actDim,
   };
 }

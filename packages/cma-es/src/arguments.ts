@@ -105,7 +105,7 @@ export function resolveOptions(options: CmaEsOptions): ResolvedOptions {
   }
   const maxEvals = opt(
     'maxEvals',
-    100 * lam + 150 * (n + 3) ** 2 * Math.sqrt(lam),
+    100 * lam + 150 * ((n + 3) * (n + 3)) * Math.sqrt(lam),
     (x) => x > 0 && notNaN(x),
     'a number > 0',
   );

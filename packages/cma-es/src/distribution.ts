@@ -12,6 +12,7 @@ import { symmetricEigenInPlace } from './eigen.js';
 import type { CovarianceModel, StrategyParameters } from './parameters.js';
 import { Xoshiro128 } from './rng.js';
 import type { BestSolution } from './types.js';
+import * as libm from './libm.js';
 
 /** Everything of a CmaEs that changes during a run (and is saved by `state()`). */
 export interface SearchState {
@@ -219,7 +220,7 @@ export function updateDistribution(
     s.ps[i] = v;
     psSquared += v * v;
   }
-  const hsig = psSquared / n / (1 - (1 - p.cs) ** (2 * s.gen)) < 2 + 4 / (n + 1) ? 1 : 0;
+  const hsig = psSquared / n / (1 - libm.pow(1 - p.cs, 2 * s.gen)) < 2 + 4 / (n + 1) ? 1 : 0;
   const ccn = (Math.sqrt(p.cc * (2 - p.cc) * p.mueff) / sigma) * hsig;
   for (let i = 0; i < n; i++) s.pc[i] = (1 - p.cc) * (s.pc[i] as number) + ccn * (y[i] as number);
 
@@ -259,7 +260,7 @@ export function updateDistribution(
   }
 
   // Step-size adaptation (purecma's squared-norm form), then the user's σ bounds.
-  let next = sigma * Math.exp(Math.min(1, ((p.cs / p.damps) * (psSquared / n - 1)) / 2));
+  let next = sigma * libm.exp(Math.min(1, ((p.cs / p.damps) * (psSquared / n - 1)) / 2));
   if (next < sigmaBounds.minSigma) next = sigmaBounds.minSigma;
   if (next > sigmaBounds.maxSigma) next = sigmaBounds.maxSigma;
   s.sigma = next;

@@ -9,6 +9,7 @@
  *
  * @packageDocumentation
  */
+import * as libm from './libm.js';
 
 /** Result of {@link symmetricEigen}. */
 export interface SymmetricEigen {
@@ -191,7 +192,7 @@ function tql2(n: number, d: Float64Array, e: Float64Array, w: Float64Array): voi
         // Compute the implicit shift.
         let g = d[l] as number;
         let p = ((d[l + 1] as number) - g) / (2 * (e[l] as number));
-        let r = Math.hypot(p, 1);
+        let r = libm.hypot(p, 1);
         if (p < 0) r = -r;
         d[l] = (e[l] as number) / (p + r);
         d[l + 1] = (e[l] as number) * (p + r);
@@ -215,7 +216,7 @@ function tql2(n: number, d: Float64Array, e: Float64Array, w: Float64Array): voi
           const ei = e[i] as number;
           g = c * ei;
           h = c * p;
-          r = Math.hypot(p, ei);
+          r = libm.hypot(p, ei);
           e[i + 1] = s * r;
           s = ei / r;
           c = p / r;

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import * as libm from './libm.js';
 
 /** Sphere: Σ xᵢ². */
 export function sphere(x: ArrayLike<number>): number {
@@ -23,7 +24,7 @@ export function ellipsoid(x: ArrayLike<number>, condition = 1e6): number {
   let s = 0;
   for (let i = 0; i < n; i++) {
     const v = x[i] as number;
-    s += (n === 1 ? 1 : condition ** (i / (n - 1))) * v * v;
+    s += (n === 1 ? 1 : libm.pow(condition, i / (n - 1))) * v * v;
   }
   return s;
 }
@@ -34,7 +35,8 @@ export function rosenbrock(x: ArrayLike<number>): number {
   for (let i = 0; i < x.length - 1; i++) {
     const a = x[i] as number;
     const b = x[i + 1] as number;
-    s += 100 * (a * a - b) ** 2 + (a - 1) ** 2;
+    const c = a * a - b;
+    s += 100 * (c * c) + (a - 1) * (a - 1);
   }
   return s;
 }

@@ -4,6 +4,7 @@
  * scaling for the diagonal model. Fixed when an optimizer is created; the state evolves in distribution.ts.
  */
 import { checkNumber, fail } from './checks.js';
+import * as libm from './libm.js';
 
 /**
  * Covariance model.
@@ -69,7 +70,7 @@ export function strategyParameters(
   checkNumber(where, 'n', n, (x) => Number.isInteger(x) && x >= 1, 'an integer ≥ 1');
   const lambda =
     popsize === undefined
-      ? 4 + Math.floor(3 * Math.log(n))
+      ? 4 + Math.floor(3 * libm.log(n))
       : checkNumber(where, 'popsize', popsize, (x) => Number.isInteger(x) && x >= 2, 'an integer ≥ 2');
   if (covariance !== 'full' && covariance !== 'diagonal') {
     fail(TypeError, where, `covariance must be 'full' or 'diagonal'`, covariance);
@@ -78,7 +79,7 @@ export function strategyParameters(
   const weights = new Float64Array(mu);
   let wSum = 0;
   for (let i = 0; i < mu; i++) {
-    weights[i] = Math.log(lambda / 2 + 0.5) - Math.log(i + 1);
+    weights[i] = libm.log(lambda / 2 + 0.5) - libm.log(i + 1);
     wSum += weights[i] as number;
   }
   let sumW = 0;
@@ -92,8 +93,8 @@ export function strategyParameters(
   const mueff = (sumW * sumW) / sumW2;
   const cc = (4 + mueff / n) / (n + 4 + (2 * mueff) / n);
   const cs = (mueff + 2) / (n + mueff + 5);
-  let c1 = 2 / ((n + 1.3) ** 2 + mueff);
-  const cmuRaw = (2 * (mueff - 2 + 1 / mueff)) / ((n + 2) ** 2 + mueff);
+  let c1 = 2 / ((n + 1.3) * (n + 1.3) + mueff);
+  const cmuRaw = (2 * (mueff - 2 + 1 / mueff)) / ((n + 2) * (n + 2) + mueff);
   let cmu = Math.min(1 - c1, cmuRaw);
   if (covariance === 'diagonal') {
     const factor = (n + 2) / 3;

@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
+import * as libm from './libm.js';
 
 /** Plain, JSON-serializable state of an {@link Xoshiro128}. */
 export interface RngState {
@@ -30,13 +31,13 @@ const ZIG_X = new Float64Array(ZIG_LAYERS + 1);
 const ZIG_F = new Float64Array(ZIG_LAYERS + 1);
 const ZIG_RATIO = new Float64Array(ZIG_LAYERS);
 {
-  let f = Math.exp(-0.5 * ZIG_R * ZIG_R);
+  let f = libm.exp(-0.5 * ZIG_R * ZIG_R);
   ZIG_X[0] = ZIG_V / f;
   ZIG_X[1] = ZIG_R;
   ZIG_F[1] = f;
   for (let i = 2; i < ZIG_LAYERS; i++) {
-    const x = Math.sqrt(-2 * Math.log(ZIG_V / (ZIG_X[i - 1] as number) + f));
-    f = Math.exp(-0.5 * x * x);
+    const x = Math.sqrt(-2 * libm.log(ZIG_V / (ZIG_X[i - 1] as number) + f));
+    f = libm.exp(-0.5 * x * x);
     ZIG_X[i] = x;
     ZIG_F[i] = f;
   }
@@ -217,15 +218,15 @@ export class Xoshiro128 {
         let x: number;
         let y: number;
         do {
-          x = -Math.log(this.uniformPositive()) / ZIG_R;
-          y = -Math.log(this.uniformPositive());
+          x = -libm.log(this.uniformPositive()) / ZIG_R;
+          y = -libm.log(this.uniformPositive());
         } while (y + y < x * x);
         return u < 0 ? -(ZIG_R + x) : ZIG_R + x;
       }
       const x = u * (ZIG_X[layer] as number);
       const fLow = ZIG_F[layer] as number;
       const fHigh = ZIG_F[layer + 1] as number;
-      if (fLow + this.uniform() * (fHigh - fLow) < Math.exp(-0.5 * x * x)) return x;
+      if (fLow + this.uniform() * (fHigh - fLow) < libm.exp(-0.5 * x * x)) return x;
       // Rejected: a fresh attempt, drawn exactly like the fast path.
       const a = this.nextUint32();
       const b = this.nextUint32();

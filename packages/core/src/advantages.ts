@@ -102,7 +102,7 @@ export function standardize(x: Float64Array, epsilon = 1e-8): Float64Array {
   for (const v of x) mean += v;
   mean /= n;
   let variance = 0;
-  for (const v of x) variance += (v - mean) ** 2;
+  for (const v of x) variance += (v - mean) * (v - mean);
   const std = Math.sqrt(variance / n);
   return Float64Array.from(x, (v) => (v - mean) / (std + epsilon));
 }

@@ -4,8 +4,9 @@
  * checks and bookkeeping).
  */
 import * as tf from '@tensorflow/tfjs';
+import * as libm from './libm.js';
 
-const LOG_2PI = Math.log(2 * Math.PI);
+const LOG_2PI = libm.log(2 * Math.PI);
 
 /** log π(a|s) per row: −½ Σ_d ((a_d − μ_d)/σ_d)² − Σ_d log σ_d − (D/2) log 2π. */
 export function gaussianLogProb(mean: tf.Tensor2D, logStd: tf.Tensor1D, actions: tf.Tensor2D): tf.Tensor1D {
@@ -57,7 +58,7 @@ export function gaussianLogProb64(
   for (let i = 0; i < n; i++) {
     let q = 0;
     for (let j = 0; j < d; j++) {
-      const z = (actions[i * d + j]! - mean[i * d + j]!) / Math.exp(logStd[j]!);
+      const z = (actions[i * d + j]! - mean[i * d + j]!) / libm.exp(logStd[j]!);
       q += z * z;
     }
     out[i] = -0.5 * q - sumLogStd - 0.5 * d * LOG_2PI;
@@ -77,8 +78,8 @@ export function gaussianKl64(
   for (let i = 0; i < n; i++) {
     let kl = 0;
     for (let j = 0; j < d; j++) {
-      const v0 = Math.exp(2 * logStd0[j]!);
-      const v1 = Math.exp(2 * logStd1[j]!);
+      const v0 = libm.exp(2 * logStd0[j]!);
+      const v1 = libm.exp(2 * logStd1[j]!);
       const dm = mean0[i * d + j]! - mean1[i * d + j]!;
       kl += logStd1[j]! - logStd0[j]! + (v0 + dm * dm) / (2 * v1) - 0.5;
     }

@@ -5,6 +5,7 @@
  */
 export * from './spaces.js';
 export * from './rng.js';
+export * as libm from './libm.js';
 export * from './env.js';
 export * from './trajectory.js';
 export * from './gaussian-mlp.js';

@@ -82,7 +82,9 @@ export function evaluatePolicy(env: Env, policy: GaussianMlp, options: Evaluatio
     lengths.push(steps);
   }
   const meanReturn = returns.reduce((a, b) => a + b, 0) / episodes;
-  const stdReturn = Math.sqrt(returns.reduce((a, b) => a + (b - meanReturn) ** 2, 0) / episodes);
+  const stdReturn = Math.sqrt(
+    returns.reduce((a, b) => a + (b - meanReturn) * (b - meanReturn), 0) / episodes,
+  );
   return {
     episodes,
     seed,

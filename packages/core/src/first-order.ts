@@ -14,6 +14,7 @@
  * expected return whose gradient a policy-gradient plugin estimates.
  */
 import { jsonNumbers } from './json-values.js';
+import * as libm from './libm.js';
 import type { Json } from './plugin.js';
 
 export interface FirstOrderOptimizer {
@@ -136,8 +137,8 @@ export class Adam implements FirstOrderOptimizer {
     const v = (this.v ??= new Float64Array(params.length));
     const { beta1, beta2 } = this;
     this.t++;
-    const c1 = 1 - beta1 ** this.t;
-    const c2 = 1 - beta2 ** this.t;
+    const c1 = 1 - libm.pow(beta1, this.t);
+    const c2 = 1 - libm.pow(beta2, this.t);
     const sign = this.maximize ? 1 : -1;
     const out = new Float64Array(params.length);
     for (let i = 0; i < params.length; i++) {

@@ -9,6 +9,7 @@
  * (each W row-major, input × output).
  */
 import type { Rng } from './rng.js';
+import * as libm from './libm.js';
 
 export interface GaussianPolicyConfig {
   readonly obsDim: number;
@@ -139,7 +140,7 @@ export class GaussianMlp {
         const row = w + i * outputs;
         for (let j = 0; j < outputs; j++) y[j]! += xi * theta[row + j]!;
       }
-      if (!last) for (let j = 0; j < outputs; j++) y[j] = Math.tanh(y[j]!);
+      if (!last) for (let j = 0; j < outputs; j++) y[j] = libm.tanh(y[j]!);
       x = y;
     }
     return out;
@@ -168,7 +169,7 @@ export class GaussianMlp {
   act(obs: ArrayLike<number>, rng: Rng, out: Float64Array = new Float64Array(this.actDim)): Float64Array {
     this.meanInto(obs, out);
     for (let j = 0; j < this.actDim; j++)
-      out[j]! += Math.exp(this.theta[this.logStdOffset + j]!) * rng.normal();
+      out[j]! += libm.exp(this.theta[this.logStdOffset + j]!) * rng.normal();
     return out;
   }
 
@@ -176,7 +177,7 @@ export class GaussianMlp {
   actBatch(observations: Float64Array, rng: Rng): Float64Array {
     const out = this.means(observations);
     for (let i = 0; i < out.length; i++) {
-      out[i]! += Math.exp(this.theta[this.logStdOffset + (i % this.actDim)]!) * rng.normal();
+      out[i]! += libm.exp(this.theta[this.logStdOffset + (i % this.actDim)]!) * rng.normal();
     }
     return out;
   }

@@ -74,7 +74,10 @@ function cholesky(a: Float64Array, p: number, ridge: number): Float64Array | nul
   const L = new Float64Array(p * p);
   for (let j = 0; j < p; j++) {
     let diag = a[j * p + j]! + ridge;
-    for (let k = 0; k < j; k++) diag -= L[j * p + k]! ** 2;
+    for (let k = 0; k < j; k++) {
+      const l = L[j * p + k]!;
+      diag -= l * l;
+    }
     if (!(diag > 0)) return null;
     const ljj = Math.sqrt(diag);
     L[j * p + j] = ljj;

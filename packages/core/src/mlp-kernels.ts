@@ -25,6 +25,7 @@
 import type { GaussianMlp } from './gaussian-mlp.js';
 import { buildOutputJacobians, gaussNewtonProduct } from './mlp-fisher-kernels.js';
 import { BLOCK, MlpKernelMemory } from './mlp-kernel-memory.js';
+import * as libm from './libm.js';
 
 /** Kernels over one fixed batch of states (n × obsDim) for one network shape. */
 export class GaussianMlpKernels {
@@ -76,7 +77,7 @@ export class GaussianMlpKernels {
     this.m.writeWeights(theta, 'old');
     for (let d = 0; d < this.actDim; d++) {
       this.logStd[d] = theta[this.logStdOffset + d]!;
-      this.invStd[d] = Math.exp(-this.logStd[d]!);
+      this.invStd[d] = libm.exp(-this.logStd[d]!);
     }
     this.fisherReady = false;
     this.forwardReady = false;
@@ -301,11 +302,17 @@ export class GaussianMlpKernels {
   perStateFisherQuadratic(s: ArrayLike<number>): Float64Array {
     const js = this.jvp(s);
     let sr = 0;
-    for (let d = 0; d < this.actDim; d++) sr += s[this.logStdOffset + d]! ** 2;
+    for (let d = 0; d < this.actDim; d++) {
+      const v = s[this.logStdOffset + d]!;
+      sr += v * v;
+    }
     const q = new Float64Array(this.n);
     for (let i = 0; i < this.n; i++) {
       let t = 2 * sr;
-      for (let d = 0; d < this.actDim; d++) t += (js[i * this.actDim + d]! * this.invStd[d]!) ** 2;
+      for (let d = 0; d < this.actDim; d++) {
+        const u = js[i * this.actDim + d]! * this.invStd[d]!;
+        t += u * u;
+      }
       q[i] = t;
     }
     return q;

@@ -181,7 +181,10 @@ export function perStateFisherQuadratic(
     return tf.sum(tf.mul(tf.square(policy.meanJvp(observations, theta, sT)), invVar), 1);
   });
   let sr = 0;
-  for (let j = 0; j < policy.actDim; j++) sr += s[policy.logStdOffset + j]! ** 2;
+  for (let j = 0; j < policy.actDim; j++) {
+    const v = s[policy.logStdOffset + j]!;
+    sr += v * v;
+  }
   const out = Float64Array.from(q.dataSync(), (x) => x + 2 * sr);
   q.dispose();
   return out;

@@ -8,6 +8,7 @@
  * Generator: xoshiro128** 1.0 (Blackman & Vigna), 32-bit state words so it runs at full speed on
  * JavaScript numbers. Seeding and splitting hash (state, label) with a splitmix32-style mixer.
  */
+import * as libm from './libm.js';
 
 export interface RngState {
   readonly s: readonly [number, number, number, number];
@@ -145,7 +146,7 @@ export class Rng {
       const v = 2 * this.uniform() - 1;
       const s = u * u + v * v;
       if (s > 0 && s < 1) {
-        const f = Math.sqrt((-2 * Math.log(s)) / s);
+        const f = Math.sqrt((-2 * libm.log(s)) / s);
         this.spare = v * f;
         return u * f;
       }

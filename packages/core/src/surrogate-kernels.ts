@@ -4,6 +4,7 @@
  * gradient at θ_old, and the mean and max KL.
  */
 import type { GaussianMlpKernels } from './mlp-kernels.js';
+import * as libm from './libm.js';
 
 /**
  * A surrogate objective written as a function of the per-sample likelihood ratios
@@ -81,7 +82,7 @@ export class GaussianSurrogateKernels {
     this.ratio.fill(1);
     const c = new Float64Array(this.n);
     const value = this.surrogateOfRatios(c);
-    const inv = Array.from(this.oldLogStd, (r) => Math.exp(-r));
+    const inv = Array.from(this.oldLogStd, (r) => libm.exp(-r));
     const gr = new Float64Array(act);
     const { actions, oldMeans, oldQuad } = this;
     const gradient = this.kernels.forwardBackward((r0, rows, f32, mo, ms, dOff, ds) => {
@@ -107,7 +108,7 @@ export class GaussianSurrogateKernels {
   /** −½ Σ_d ((aₙ − μₙ)/σ)² per sample for means with row stride `stride`. */
   private quadratic(means: ArrayLike<number>, stride: number, logStd: Float64Array): Float64Array {
     const act = this.act;
-    const inv = Array.from(logStd, (r) => Math.exp(-r));
+    const inv = Array.from(logStd, (r) => libm.exp(-r));
     const out = new Float64Array(this.n);
     for (let i = 0; i < this.n; i++) {
       let q = 0;
@@ -146,13 +147,13 @@ export class GaussianSurrogateKernels {
       const r0 = this.oldLogStd[d]!;
       const r1 = logStd[d]!;
       dLogStd += r1 - r0;
-      klConst += r1 - r0 + Math.exp(2 * r0 - 2 * r1) / 2 - 0.5;
-      half1[d] = Math.exp(-2 * r1) / 2;
+      klConst += r1 - r0 + libm.exp(2 * r0 - 2 * r1) / 2 - 0.5;
+      half1[d] = libm.exp(-2 * r1) / 2;
     }
     let sumKl = 0;
     let maxKl = -Infinity;
     for (let i = 0; i < n; i++) {
-      this.ratio[i] = Math.exp(quad[i]! - this.oldQuad[i]! - dLogStd);
+      this.ratio[i] = libm.exp(quad[i]! - this.oldQuad[i]! - dLogStd);
       let kl = klConst;
       for (let d = 0; d < act; d++) {
         const dm = this.oldMeans[i * act + d]! - means[i * stride + d]!;

@@ -110,7 +110,10 @@ export class MlpBaseline implements Baseline {
     let mean = 0;
     for (const y of targets) mean += y / n;
     let variance = 0;
-    for (const y of targets) variance += (y - mean) ** 2 / n;
+    for (const y of targets) {
+      const d = y - mean;
+      variance += (d * d) / n;
+    }
     const std = Math.max(Math.sqrt(variance), 1e-6);
     if (this.fitted) {
       // Pop-Art: the output layer absorbs the change of (μ_y, σ_y), so predictions stay as they were.

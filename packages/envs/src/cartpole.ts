@@ -14,7 +14,7 @@
  * Actions are normalized: a ∈ [−1, 1] (values outside are clipped) maps to F = 10·a newtons.
  * Horizon 100 steps (rllab's TRPO cart-pole example), reported as `truncated`.
  */
-import { Rng, box, checkAction } from '@policy-arena/core/env';
+import { Rng, box, checkAction, libm } from '@policy-arena/core/env';
 import type { Env, EnvOptions, EnvRegistration, EnvSpec, EnvState, StepResult } from '@policy-arena/core';
 
 export const CARTPOLE_CONSTANTS = {
@@ -91,18 +91,18 @@ export class CartPoleEnv implements Env {
     const force = C.maxForce * Math.min(1, Math.max(-1, action[0]!));
 
     const totalMass = C.cartMass + C.poleMass;
-    const sinT = Math.sin(this.theta);
-    const cosT = Math.cos(this.theta);
+    const sinT = libm.sin(this.theta);
+    const cosT = libm.cos(this.theta);
     const sgnXDot = Math.sign(this.xDot);
+    const thetaDot2 = this.thetaDot * this.thetaDot;
     const temp =
-      (-force - C.poleMass * C.halfPoleLength * this.thetaDot ** 2 * sinT + C.cartFriction * sgnXDot) /
-      totalMass;
+      (-force - C.poleMass * C.halfPoleLength * thetaDot2 * sinT + C.cartFriction * sgnXDot) / totalMass;
     const thetaAcc =
       (C.gravity * sinT + cosT * temp - (C.poleFriction * this.thetaDot) / (C.poleMass * C.halfPoleLength)) /
       (C.halfPoleLength * (4 / 3 - (C.poleMass * cosT * cosT) / totalMass));
     const xAcc =
       (force +
-        C.poleMass * C.halfPoleLength * (this.thetaDot ** 2 * sinT - thetaAcc * cosT) -
+        C.poleMass * C.halfPoleLength * (thetaDot2 * sinT - thetaAcc * cosT) -
         C.cartFriction * sgnXDot) /
       totalMass;
 
@@ -114,13 +114,14 @@ export class CartPoleEnv implements Env {
 
     const terminated = Math.abs(this.x) > C.xLimit || Math.abs(this.theta) > C.thetaLimit;
     const truncated = !terminated && this.steps >= this.spec.maxEpisodeSteps;
-    const reward = terminated ? 0 : 10 - (1 - Math.cos(this.theta)) - 1e-5 * force * force;
+    const upright = 1 - libm.cos(this.theta);
+    const reward = terminated ? 0 : 10 - upright - 1e-5 * force * force;
     if (terminated || truncated) this.needsReset = true;
     // rllab's cartpole_env.py: notdone·10 − notdone·(1 − cos θ) − notdone·1e-5·F²; the costs are
     // negated so the terms add up to `reward` exactly (a − b is a + (−b) in IEEE arithmetic).
     const rewardTerms = terminated
       ? { alive: 0, upright: 0, control: 0 }
-      : { alive: 10, upright: -(1 - Math.cos(this.theta)), control: -(1e-5 * force * force) };
+      : { alive: 10, upright: -upright, control: -(1e-5 * force * force) };
     return { observation: this.observe(), reward, terminated, truncated, info: { rewardTerms } };
   }
 

@@ -6,6 +6,7 @@
  * picture is what was simulated, not a re-derivation from qpos.
  */
 import type { Env } from '@policy-arena/core';
+import { libm } from '@policy-arena/core/env';
 import { CartPoleEnv } from './cartpole.js';
 import { MujocoEnv } from './mujoco/env.js';
 import type { MujocoGeometry } from './mujoco/geometry.js';
@@ -97,7 +98,7 @@ export function sideView(env: Env): SideViewScene | undefined {
   }
   if (env instanceof CartPoleEnv) {
     const { x, theta, halfPoleLength } = env.pose();
-    const top: Point2 = [x + 2 * halfPoleLength * Math.sin(theta), 2 * halfPoleLength * Math.cos(theta)];
+    const top: Point2 = [x + 2 * halfPoleLength * libm.sin(theta), 2 * halfPoleLength * libm.cos(theta)];
     return {
       shapes: [
         { kind: 'ground', height: -0.15 },

@@ -9,7 +9,7 @@
  *   copied in and silently not written back.
  * - MuJoCo resets a diverged state silently, and its warning counters are slow to read: divergence.ts.
  */
-import { Rng, box, checkAction } from '@policy-arena/core/env';
+import { Rng, box, checkAction, libm } from '@policy-arena/core/env';
 import type { Env, EnvOptions, EnvRegistration, EnvSpec, EnvState, StepResult } from '@policy-arena/core';
 import type { DoubleBuffer, MjData, MjModel } from 'mujoco-js';
 import { SimulationDivergedError } from '../errors.js';
@@ -123,7 +123,7 @@ export class MujocoEnv implements Env {
     }
     const g = m.opt.gravity as Float64Array;
     const mass = (m.body_mass as Float64Array).reduce((a, b) => a + b, 0);
-    this.bodyWeight = mass * Math.hypot(g[0]!, g[1]!, g[2]!);
+    this.bodyWeight = mass * libm.hypot(g[0]!, g[1]!, g[2]!);
     const bodies = task.impact?.bodies ?? [];
     this.feet = Int32Array.from(bodies, (name) => {
       const id = mj.mj_name2id(m, mj.mjtObj.mjOBJ_BODY.value, name);
