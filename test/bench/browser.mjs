@@ -4,6 +4,8 @@
 // interleaved, per task: the ratio is what a page costs against the CLI on the same machine.
 // Writes the section between <!-- bench:browser:start --> and <!-- bench:browser:end --> of
 // BENCHMARKS.md.
+// The callbacks handed to page.waitForFunction run in the page, where `document` exists.
+/* global document */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
