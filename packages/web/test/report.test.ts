@@ -4,6 +4,7 @@
  * merged in, and a directory that is not a results directory refused in the page.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -189,12 +190,19 @@ describe('the interactive report', () => {
 
   it('refuses a directory without manifest.json in the page, and keeps what it shows', async () => {
     const shown = await revision();
-    // A trial's directory: its committed files, and a resume checkpoint where a sweep left one.
-    await page.setInputFiles('#report-dir', path.join(CARTPOLE, 'trials/cem__cartpole-v1__seed1'));
+    // A trial's directory, as committed (a local checkout may also hold an ignored checkpoint).
+    const trial = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'report-trial-')),
+      'cem__cartpole-v1__seed1',
+    );
+    fs.mkdirSync(trial);
+    for (const file of ['metrics.jsonl', 'trial.json'])
+      fs.copyFileSync(path.join(CARTPOLE, 'trials/cem__cartpole-v1__seed1', file), path.join(trial, file));
+    await page.setInputFiles('#report-dir', trial);
     const alert = page.locator('#report-error .error[role="alert"]');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(
-      /^"cem__cartpole-v1__seed1" is not a results directory: expected a manifest\.json .* got (cem__cartpole-v1__seed1\/checkpoint\.json, )?cem__cartpole-v1__seed1\/metrics\.jsonl, cem__cartpole-v1__seed1\/trial\.json$/,
+      /^"cem__cartpole-v1__seed1" is not a results directory: expected a manifest\.json .* got cem__cartpole-v1__seed1\/metrics\.jsonl, cem__cartpole-v1__seed1\/trial\.json$/,
     );
     expect(await revision()).toBe(shown);
     expect(await page.textContent('#report-summary')).toMatch(/^cartpole \+ swimmer-50it/);
