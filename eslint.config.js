@@ -4,13 +4,13 @@ import tseslint from 'typescript-eslint';
 
 // Math's transcendental functions are implementation-approximated: V8 changed them after Node 20
 // (and browsers differ), so a result computed with them is not bitwise reproducible across engines.
-// The library computes them with core's libm (fdlibm ports, the bits of Node 20's Math) instead.
+// The library computes them with @policy-arena/libm (fdlibm ports, the bits of Node 20's Math) instead.
 const ENGINE_DEPENDENT_MATH = [
   ...['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh'],
   ...['atanh', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'pow', 'cbrt', 'hypot'],
 ];
 const LIBM_MESSAGE =
-  "differs between JavaScript engines in the last bits; use libm from '@policy-arena/core' (in cma-es: './libm.js') and port the fdlibm routine there if it is missing.";
+  'differs between JavaScript engines in the last bits; use @policy-arena/libm (core re-exports it as `libm`) and port the fdlibm routine there if it is missing.';
 
 export default tseslint.config(
   {

@@ -12,7 +12,7 @@ import { symmetricEigenInPlace } from './eigen.js';
 import type { CovarianceModel, StrategyParameters } from './parameters.js';
 import { Xoshiro128 } from './rng.js';
 import type { BestSolution } from './types.js';
-import * as libm from './libm.js';
+import * as libm from '@policy-arena/libm';
 
 /** Everything of a CmaEs that changes during a run (and is saved by `state()`). */
 export interface SearchState {

@@ -9,7 +9,7 @@
  *
  * @packageDocumentation
  */
-import * as libm from './libm.js';
+import * as libm from '@policy-arena/libm';
 
 /** Result of {@link symmetricEigen}. */
 export interface SymmetricEigen {

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import * as libm from './libm.js';
+import * as libm from '@policy-arena/libm';
 
 /** Sphere: Σ xᵢ². */
 export function sphere(x: ArrayLike<number>): number {

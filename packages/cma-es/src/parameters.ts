@@ -4,7 +4,7 @@
  * scaling for the diagonal model. Fixed when an optimizer is created; the state evolves in distribution.ts.
  */
 import { checkNumber, fail } from './checks.js';
-import * as libm from './libm.js';
+import * as libm from '@policy-arena/libm';
 
 /**
  * Covariance model.

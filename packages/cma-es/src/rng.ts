@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import * as libm from './libm.js';
+import * as libm from '@policy-arena/libm';
 
 /** Plain, JSON-serializable state of an {@link Xoshiro128}. */
 export interface RngState {

@@ -4,7 +4,7 @@
  * checks and bookkeeping).
  */
 import * as tf from '@tensorflow/tfjs';
-import * as libm from './libm.js';
+import * as libm from '@policy-arena/libm';
 
 const LOG_2PI = libm.log(2 * Math.PI);
 

@@ -5,7 +5,7 @@
  */
 export * from './spaces.js';
 export * from './rng.js';
-export * as libm from './libm.js';
+export * as libm from '@policy-arena/libm';
 export * from './env.js';
 export * from './trajectory.js';
 export * from './gaussian-mlp.js';

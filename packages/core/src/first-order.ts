@@ -14,7 +14,7 @@
  * expected return whose gradient a policy-gradient plugin estimates.
  */
 import { jsonNumbers } from './json-values.js';
-import * as libm from './libm.js';
+import * as libm from '@policy-arena/libm';
 import type { Json } from './plugin.js';
 
 export interface FirstOrderOptimizer {

@@ -9,7 +9,7 @@
  * (each W row-major, input × output).
  */
 import type { Rng } from './rng.js';
-import * as libm from './libm.js';
+import * as libm from '@policy-arena/libm';
 
 export interface GaussianPolicyConfig {
   readonly obsDim: number;

@@ -6,7 +6,7 @@
 export * as tf from '@tensorflow/tfjs';
 export * from './spaces.js';
 export * from './rng.js';
-export * as libm from './libm.js';
+export * as libm from '@policy-arena/libm';
 export * from './env.js';
 export * from './trajectory.js';
 export * from './plugin.js';

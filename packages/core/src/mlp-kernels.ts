@@ -25,7 +25,7 @@
 import type { GaussianMlp } from './gaussian-mlp.js';
 import { buildOutputJacobians, gaussNewtonProduct } from './mlp-fisher-kernels.js';
 import { BLOCK, MlpKernelMemory } from './mlp-kernel-memory.js';
-import * as libm from './libm.js';
+import * as libm from '@policy-arena/libm';
 
 /** Kernels over one fixed batch of states (n × obsDim) for one network shape. */
 export class GaussianMlpKernels {

@@ -8,7 +8,7 @@
  * Generator: xoshiro128** 1.0 (Blackman & Vigna), 32-bit state words so it runs at full speed on
  * JavaScript numbers. Seeding and splitting hash (state, label) with a splitmix32-style mixer.
  */
-import * as libm from './libm.js';
+import * as libm from '@policy-arena/libm';
 
 export interface RngState {
   readonly s: readonly [number, number, number, number];

@@ -4,7 +4,7 @@
  * gradient at θ_old, and the mean and max KL.
  */
 import type { GaussianMlpKernels } from './mlp-kernels.js';
-import * as libm from './libm.js';
+import * as libm from '@policy-arena/libm';
 
 /**
  * A surrogate objective written as a function of the per-sample likelihood ratios

@@ -12,8 +12,55 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as libm from './libm.js';
-import { Rng } from './rng.js';
+import * as libm from './index.js';
+
+/**
+ * The arguments' generator: xoshiro128** seeded through splitmix32 from a label (libm depends on
+ * nothing, so not core's Rng). Any generator serves: the arguments only have to be many and varied.
+ */
+class Rng {
+  private readonly s = new Uint32Array(4);
+
+  private constructor(label: string) {
+    let h = 0x9e3779b9;
+    for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x85ebca6b) >>> 0;
+    for (let k = 0; k < 4; k++) {
+      h = (h + 0x9e3779b9) >>> 0;
+      let z = h;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      this.s[k] = (z ^ (z >>> 16)) >>> 0;
+    }
+  }
+
+  static fromSeed(...labels: (string | number)[]): Rng {
+    return new Rng(labels.join('/'));
+  }
+
+  nextUint32(): number {
+    const s = this.s;
+    const [s0, s1, s2, s3] = [s[0]!, s[1]!, s[2]!, s[3]!];
+    const x = Math.imul(s1, 5);
+    const result = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    s[0] = s0 ^ n3;
+    s[1] = s1 ^ n2;
+    s[2] = n2 ^ (s1 << 9);
+    s[3] = (n3 << 11) | (n3 >>> 21);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  uniform(): number {
+    return ((this.nextUint32() >>> 5) * 67108864 + (this.nextUint32() >>> 6)) / 9007199254740992;
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+}
 
 const NODE20_V8 = typeof process !== 'undefined' && (process.versions?.v8 ?? '').startsWith('11.3.');
 const FIXTURE_URL = new URL('../test-fixtures/libm-node20.json', import.meta.url);
