@@ -30,6 +30,7 @@ import {
 import type { PackedPackage } from './pack-helpers.js';
 
 const PACKAGES = [
+  '@policy-arena/libm',
   '@policy-arena/core',
   '@policy-arena/envs',
   '@policy-arena/cma-es',
@@ -74,13 +75,18 @@ describe('packed tarballs', () => {
     for (const [dep, range] of Object.entries(manifest.dependencies ?? {})) {
       if (dep.startsWith('@policy-arena/')) expect(range).toBe(`^${packed.get(dep)!.version}`);
     }
-    // core also has the tfjs-free `./env` entry (spaces, RNG, Env, trajectories) for env workers.
-    const subpaths = name === '@policy-arena/core' ? ['./env'] : [];
-    expect(Object.keys(manifest.exports)).toEqual(['.', ...subpaths, './package.json']);
+    // core also has the tfjs-free `./env` entry (spaces, RNG, Env, trajectories) for env workers;
+    // the runner its browser-safe `./browser` entry (the trial loop, presets, report statistics).
+    const entryFiles: Record<string, Record<string, string>> = {
+      '@policy-arena/core': { './env': 'env-entry' },
+      '@policy-arena/runner': { './browser': 'browser' },
+    };
+    const subpaths = entryFiles[name] ?? {};
+    expect(Object.keys(manifest.exports)).toEqual(['.', ...Object.keys(subpaths), './package.json']);
     const paths = entries.map((e) => e.path);
     if (name !== PLUGIN) expect(paths).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts']));
-    if (subpaths.length)
-      expect(paths).toEqual(expect.arrayContaining(['dist/env-entry.js', 'dist/env-entry.d.ts']));
+    for (const file of Object.values(subpaths))
+      expect(paths).toEqual(expect.arrayContaining([`dist/${file}.js`, `dist/${file}.d.ts`]));
   });
 
   it.each(PACKAGES.concat(PLUGIN))('%s: publint and are-the-types-wrong report nothing', async (name) => {
@@ -126,6 +132,9 @@ import { defaultEnvRegistry, makeEnv } from '@policy-arena/envs';
 import { minimize, sphere } from '@policy-arena/cma-es';
 import { builtinPlugins } from '@policy-arena/algorithms';
 import { assertPluginContract, resolvePluginConfig, runTrial } from '@policy-arena/runner';
+import * as browserRunner from '@policy-arena/runner/browser';
+import * as libm from '@policy-arena/libm';
+import { libm as coreLibm } from '@policy-arena/core';
 import randomSearch from '@policy-arena/example-custom-plugin';
 
 const out = {};
@@ -151,9 +160,17 @@ const cma = minimize(sphere, [1, -2, 3, 0.5], 0.5, { seed: 1, fTarget: 1e-10 });
 out.cma = { f: cma.f, stopReasons: cma.stopReasons };
 
 out.algorithms = builtinPlugins.map((p) => p.name);
+out.libm = { e: libm.exp(1) === Math.E, sameModule: coreLibm.sin === libm.sin };
+out.browserEntry = {
+  sameLoop: browserRunner.runTrial === runTrial,
+  quick: browserRunner.presetTrialSettings(trpoPlugin(), 'quick', 'cartpole-v1').iterations,
+};
 out.pluginProblems = pluginProblems(randomSearch);
 
-const trpo = builtinPlugins.find((p) => p.name === 'trpo-single-path');
+function trpoPlugin() {
+  return builtinPlugins.find((p) => p.name === 'trpo-single-path');
+}
+const trpo = trpoPlugin();
 const config = resolvePluginConfig(trpo, 'smoke', 'cartpole-v1', {});
 const { records } = await runTrial({
   plugin: trpo, config, envId: 'cartpole-v1', seed: 1, iterations: 2, stepsPerIteration: 400,
@@ -181,6 +198,8 @@ console.log(JSON.stringify(out));
     expect(out.cma.stopReasons).toContain('fTarget');
     expect(out.algorithms).toContain('trpo-single-path');
     expect(out.pluginProblems).toEqual([]);
+    expect(out.libm).toEqual({ e: true, sameModule: true });
+    expect(out.browserEntry).toEqual({ sameLoop: true, quick: 50 });
     expect(out.trial).toHaveLength(2);
     expect(out.trial[1].envSteps).toBeGreaterThanOrEqual(800);
     expect(out.trial[0].meanKl).toBeGreaterThan(0);
