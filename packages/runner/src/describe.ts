@@ -8,6 +8,7 @@
 import type { AlgorithmPlugin, Json, PresetName } from '@policy-arena/core';
 import { PRESETS } from './presets.js';
 import { applyDefaults } from './sweep-schema.js';
+import { wrapText } from './report-spec.js';
 
 export interface SettingDescription {
   readonly name: string;
@@ -155,16 +156,7 @@ function presetLines(s: SettingDescription): string[] {
 
 /** Wraps text at `width` columns, every line after the first indented by `indent`. */
 function wrap(text: string, width: number, indent: string): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines.join(`\n${indent}`);
+  return wrapText(text, width).join(`\n${indent}`);
 }
 
 /** The text `arena describe` prints. */
