@@ -3,12 +3,12 @@
  * validated against the plugin's TypeBox schema with errors that name the field.
  */
 import os from 'node:os';
-import { BackendUnavailableError, loadBackend, presetSettings } from '@policy-arena/core';
+import { BackendUnavailableError, loadBackend } from '@policy-arena/core';
 import type { AlgorithmPlugin, BackendName, PresetName } from '@policy-arena/core';
 import { issuesFromAjv, withoutOverlap } from './config-messages.js';
-import { applyDefaults } from './sweep-schema.js';
 import { compileSchema } from './validation.js';
 import { valueIssues } from './value-checks.js';
+import { mergedPluginConfig } from './trial-settings.js';
 import { UsageError } from './usage-error.js';
 
 export { UsageError };
@@ -73,8 +73,7 @@ export function resolvePluginConfig(
       throw new UsageError(`${plugin.name} has no setting "${key}"; valid: ${known.join(', ')}`);
     }
   }
-  const merged = { ...presetSettings(plugin, preset, envId), ...settings };
-  const config = applyDefaults(schema, merged);
+  const config = mergedPluginConfig(plugin, preset, envId, settings);
   const [first] = pluginConfigIssues(plugin, config);
   if (first) throw new UsageError(`${plugin.name} setting "${first.field}": ${first.message}`);
   return config;
