@@ -50,19 +50,17 @@ describe('docs/sweeps configs against their committed results', () => {
       for (const id of committed) {
         const spec = expected.get(id);
         expect(spec, `${file}: committed trial ${id} is not one of the config's trials`).toBeDefined();
+        const state = store.readState(id);
+        const checkpoint = store.readCheckpoint(id);
+        // Every committed trial that is not finished can resume: its checkpoint is committed with it.
+        if (state?.status !== 'done')
+          expect(checkpoint, `${file}: unfinished ${id} has no checkpoint`).toBeDefined();
         // Trials recorded before fingerprints covered the plugin's identity are adopted by the sweep
         // (prepareSweep has checked their older fingerprint); every other one must match today's.
         if (prepared.legacy.has(id)) continue;
-        const state = store.readState(id);
         expect(state?.fingerprint, `${file}: ${id} was run with another spec`).toBe(fingerprint(spec!));
-        const checkpoint = store.readCheckpoint(id);
         if (checkpoint)
           expect(checkpoint.fingerprint, `${file}: ${id}'s checkpoint`).toBe(fingerprint(spec!));
-      }
-      // Every committed trial that is not finished can resume: its checkpoint is committed with it.
-      for (const id of committed) {
-        if (store.readState(id)?.status !== 'done')
-          expect(store.readCheckpoint(id), `${file}: unfinished ${id} has no checkpoint`).toBeDefined();
       }
     });
   }
