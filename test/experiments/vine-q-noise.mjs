@@ -128,7 +128,9 @@ for (const length of lengths) {
           steps += trace.steps;
         }
       }
-      const adv = q.map((qk) => qk.map((v, r) => v - mean(q.map((qj) => qj[r]))));
+      // Each repeat's mean over the K actions, once per repeat rather than once per action.
+      const repeatMeans = Array.from({ length: R }, (_, r) => mean(q.map((qj) => qj[r])));
+      const adv = q.map((qk) => qk.map((v, r) => v - repeatMeans[r]));
       const stateNoise = mean(adv.map(variance));
       noise += stateNoise;
       signal += variance(adv.map(mean)) - stateNoise / R;
