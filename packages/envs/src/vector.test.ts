@@ -329,16 +329,19 @@ describe('VectorEnv life cycle', () => {
     }
   });
 
-  test('a worker that dies mid-step rejects the step and stops the others', async () => {
-    // 64 walkers per worker make a step take milliseconds, so terminate() lands inside it rather
-    // than after a worker that already replied (with 2 walkers per worker, that race was lost
-    // under load).
-    const v = await vec('walker-v1', 128, 2);
+  test('a worker that exits while a step is pending rejects the step and stops the others', async () => {
+    const v = await vec('walker-v1', 4, 2);
     await v.reset(1);
     const threads = internals(v).handles;
-    const step = v.step(new Float64Array(128 * 6));
-    void threads[0]!.worker.terminate();
-    await expect(step).rejects.toThrow(/worker 0 \(sub-envs 0\.\.63\) failed: the thread exited/);
+    // terminate() before posting the step: the thread's exit reaches the group only on a later turn
+    // of the event loop, so the step is posted while the group still counts worker 0 as alive, and
+    // worker 0 never answers it. Terminating after posting raced the worker's reply: under load the
+    // worker finished its step before the termination landed and the step resolved.
+    const dying = threads[0]!.worker.terminate();
+    expect(threads[0]!.exited).toBe(false);
+    const step = v.step(new Float64Array(4 * 6));
+    await expect(step).rejects.toThrow(/worker 0 \(sub-envs 0\.\.1\) failed: the thread exited/);
+    await dying;
     await Promise.all(threads.map((h) => h.exit));
     await v.close();
   });
