@@ -39,12 +39,15 @@ export function defaultSamplerWorkers(concurrentTrials: number, cores: number): 
   return concurrentTrials >= cores ? 0 : Math.floor(cores / concurrentTrials);
 }
 
-/** The worker module: dist/sweep-worker.js (also when this module runs from src/ under vitest). */
+/**
+ * The file piscina loads in each worker: dist/sweep-worker-entry.cjs, which imports
+ * dist/sweep-worker.js (also when this module runs from src/ under vitest).
+ */
 export function workerFile(): string {
   const here = import.meta.url;
   const url = here.endsWith('.ts')
-    ? new URL('../dist/sweep-worker.js', here)
-    : new URL('./sweep-worker.js', here);
+    ? new URL('../dist/sweep-worker-entry.cjs', here)
+    : new URL('./sweep-worker-entry.cjs', here);
   return fileURLToPath(url);
 }
 export interface SweepSummary {
