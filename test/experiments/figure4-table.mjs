@@ -3,13 +3,17 @@
 //   node test/experiments/figure4-table.mjs results/figure4/cartpole
 // Columns: seeds, final score per time step mean ± std and IQM with its 95 % bootstrap CI, the
 // iteration at which the seed-mean curve first reaches 90 % of the panel's best final mean, and
-// wall / CPU seconds per trial.
+// wall / CPU seconds per trial. With --at 50,100,… it also prints each algorithm's seed-mean score
+// per time step at those iterations (the report's curves: iteration k = the k-th completed one).
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
-const dir = process.argv[2];
-if (!dir) {
-  console.error('usage: node test/experiments/figure4-table.mjs <sweep output directory>');
+const { values, positionals } = parseArgs({ options: { at: { type: 'string' } }, allowPositionals: true });
+const dir = positionals[0];
+const at = values.at?.split(',').map(Number) ?? [];
+if (!dir || at.some((k) => !Number.isInteger(k) || k < 1)) {
+  console.error('usage: node test/experiments/figure4-table.mjs [--at 50,100] <sweep output directory>');
   process.exit(2);
 }
 const file = path.join(dir, 'report', 'summary.json');
@@ -36,5 +40,15 @@ for (const task of summary.tasks) {
     console.log(
       `| ${r.variant} | ${r.seeds} | ${f(r.mean)} ± ${f(r.std)} | ${f(r.iqm)} [${f(r.iqmInterval.low)}, ${f(r.iqmInterval.high)}] | ${hit ? hit.iteration : '–'} | ${sec(r.secondsPerTrial)} | ${sec(r.cpuSecondsPerTrial ?? NaN)} |`,
     );
+  }
+  if (at.length === 0) continue;
+  console.log(`\n| algorithm | ${at.map((k) => `it ${k}`).join(' | ')} |`);
+  console.log(`|---|${at.map(() => '---:').join('|')}|`);
+  for (const r of rows) {
+    const cells = at.map((k) => {
+      const c = summary.curves.find((c) => c.task === task && c.variant === r.variant && c.iteration === k);
+      return c ? f(c.mean) : '–';
+    });
+    console.log(`| ${r.variant} | ${cells.join(' | ')} |`);
   }
 }
